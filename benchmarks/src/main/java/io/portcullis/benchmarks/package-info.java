@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of the hot path; filled by the benchmarks issue.
+ */
+package io.portcullis.benchmarks;

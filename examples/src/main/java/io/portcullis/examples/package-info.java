@@ -1,0 +1,4 @@
+/**
+ * Reference app and embedding samples; filled by the examples issue.
+ */
+package io.portcullis.examples;

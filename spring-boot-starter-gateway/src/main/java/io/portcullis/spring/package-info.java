@@ -1,0 +1,4 @@
+/**
+ * Spring Boot auto-configuration for the embedded gateway; filled by the starter issue.
+ */
+package io.portcullis.spring;
