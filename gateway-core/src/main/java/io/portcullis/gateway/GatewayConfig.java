@@ -1,0 +1,65 @@
+package io.portcullis.gateway;
+
+import static io.portcullis.gateway.ConfigException.check;
+
+import io.portcullis.gateway.internal.net.Cidr;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole, validated gateway configuration. Every front end (builder, YAML, Spring properties)
+ * produces one of these; {@link Gateway} runs it.
+ *
+ * @param listeners              sockets to listen on
+ * @param routes                 the routing table (order does not matter: the most specific route wins)
+ * @param limits                 size and count limits
+ * @param timeouts               time limits
+ * @param trustedProxies         CIDRs ({@code 10.0.0.0/8}, {@code ::1/128}) whose X-Forwarded-For,
+ *                               X-Forwarded-Proto/-Host and Forwarded headers are believed
+ * @param ioThreads              event-loop threads; 0 means one per available core
+ * @param healthPath             path answered by the gateway itself on every listener (200 while
+ *                               serving, 503 while draining); null disables it
+ * @param trustIncomingRequestId keep a well-formed incoming {@code X-Request-Id} instead of generating one
+ */
+public record GatewayConfig(
+        List<ListenerConfig> listeners,
+        List<RouteConfig> routes,
+        Limits limits,
+        Timeouts timeouts,
+        List<String> trustedProxies,
+        int ioThreads,
+        String healthPath,
+        boolean trustIncomingRequestId) {
+
+    public GatewayConfig {
+        listeners = List.copyOf(ConfigException.required(listeners, "listeners", "at least one listener"));
+        check(!listeners.isEmpty(), "listeners", "empty (expected: at least one listener)");
+        Set<String> names = new HashSet<>();
+        Set<String> bound = new HashSet<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig l = listeners.get(i);
+            check(names.add(l.name()), "listeners[" + i + "].name", "'" + l.name() + "' is used twice");
+            check(l.port() == 0 || bound.add(l.host() + ":" + l.port()), "listeners[" + i + "].port",
+                    l.port() + " is already used by another listener on " + l.host());
+        }
+        routes = List.copyOf(routes == null ? List.of() : routes);
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            check(ids.add(routes.get(i).id()), "routes[" + i + "].id", "'" + routes.get(i).id() + "' is used twice");
+        }
+        limits = limits == null ? Limits.defaults() : limits;
+        timeouts = timeouts == null ? Timeouts.defaults() : timeouts;
+        trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
+        for (int i = 0; i < trustedProxies.size(); i++) {
+            try {
+                Cidr.parse(trustedProxies.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("trustedProxies[" + i + "]", e.getMessage());
+            }
+        }
+        check(ioThreads >= 0, "ioThreads", ioThreads + " (expected: >= 0; 0 = one per core)");
+        check(healthPath == null || (healthPath.startsWith("/") && !healthPath.contains("?")), "healthPath",
+                "'" + healthPath + "' (expected: a path starting with /, or none)");
+    }
+}

@@ -1,0 +1,148 @@
+package io.portcullis.gateway;
+
+import static io.portcullis.gateway.ConfigException.check;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One route: which requests it takes (hosts, path, methods) and where they go.
+ *
+ * <p>Matching is on the normalised path (dot segments resolved, duplicate slashes merged,
+ * unreserved percent-escapes decoded). A prefix matches whole segments: {@code /api} matches
+ * {@code /api} and {@code /api/x} but not {@code /apix}. The most specific route wins: exact host
+ * over wildcard host over any host, then exact path over the longest prefix, then a route with
+ * methods over one without.
+ *
+ * @param id                  unique name, used in logs and metrics
+ * @param hosts               exact ({@code api.example.com}) or wildcard ({@code *.example.com}) hosts; empty = any
+ * @param path                path starting with {@code /}
+ * @param pathMatch           {@link PathMatch#EXACT} or {@link PathMatch#PREFIX}
+ * @param methods             upper-case methods; empty = any
+ * @param upstream            where matching requests are proxied
+ * @param rewrite             how the path is changed before forwarding
+ * @param rewriteTo           the new prefix for {@link Rewrite#REPLACE_PREFIX}
+ * @param maxRequestBodyBytes overrides {@link Limits#maxRequestBodyBytes()} for this route; null keeps it
+ */
+public record RouteConfig(
+        String id,
+        List<String> hosts,
+        String path,
+        PathMatch pathMatch,
+        Set<String> methods,
+        UpstreamConfig upstream,
+        Rewrite rewrite,
+        String rewriteTo,
+        Long maxRequestBodyBytes) {
+
+    /** How a route's path matches. */
+    public enum PathMatch { EXACT, PREFIX }
+
+    /** How the matched path is rewritten before it goes upstream. */
+    public enum Rewrite {
+        /** Forward the normalised path unchanged. */
+        NONE,
+        /** Remove the route's prefix ({@code /api/users} on {@code /api} becomes {@code /users}). */
+        STRIP_PREFIX,
+        /** Replace the route's prefix with {@code rewriteTo}. */
+        REPLACE_PREFIX
+    }
+
+    public RouteConfig {
+        check(id != null && !id.isBlank(), "id", "missing (expected: a unique route name)");
+        hosts = hosts == null ? List.of() : hosts.stream()
+                .map(h -> h == null ? "" : h.trim().toLowerCase(Locale.ROOT)).toList();
+        for (int i = 0; i < hosts.size(); i++) {
+            String h = hosts.get(i);
+            check(CertificateConfig.isValidServerName(h) || isIpLiteral(h), "hosts[" + i + "]",
+                    "'" + h + "' (expected: a host such as api.example.com or *.example.com, without port)");
+        }
+        ConfigException.required(path, "path", "a path starting with /");
+        check(path.startsWith("/"), "path", "'" + path + "' (expected: starting with /)");
+        check(!path.contains("?") && !path.contains("#") && !path.contains("//") && !hasDotSegment(path), "path",
+                "'" + path + "' (expected: a normalised path without query, fragment, // or dot segments)");
+        pathMatch = pathMatch == null ? PathMatch.PREFIX : pathMatch;
+        Set<String> m = new LinkedHashSet<>();
+        if (methods != null) {
+            for (String method : methods) {
+                check(method != null && !method.isEmpty() && method.chars().allMatch(c -> c >= 'A' && c <= 'Z'),
+                        "methods", "'" + method + "' (expected: an upper-case method such as GET)");
+                m.add(method);
+            }
+        }
+        methods = Set.copyOf(m);
+        ConfigException.required(upstream, "upstream", "an upstream URL");
+        rewrite = rewrite == null ? Rewrite.NONE : rewrite;
+        if (rewrite == Rewrite.REPLACE_PREFIX) {
+            check(rewriteTo != null && rewriteTo.startsWith("/"), "rewriteTo",
+                    "'" + rewriteTo + "' (expected: a path starting with / for REPLACE_PREFIX)");
+        } else {
+            check(rewriteTo == null, "rewriteTo", "set without rewrite REPLACE_PREFIX");
+        }
+        check(rewrite == Rewrite.NONE || pathMatch == PathMatch.PREFIX, "rewrite",
+                rewrite + " needs pathMatch PREFIX");
+        check(maxRequestBodyBytes == null || maxRequestBodyBytes >= 0, "maxRequestBodyBytes",
+                maxRequestBodyBytes + " (expected: >= 0)");
+    }
+
+    private static boolean hasDotSegment(String p) {
+        for (String seg : p.split("/", -1)) {
+            if (seg.equals(".") || seg.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isIpLiteral(String h) {
+        return !h.isEmpty() && (h.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')
+                || (h.startsWith("[") && h.endsWith("]")));
+    }
+
+    /** A route for every request whose path starts with {@code prefix} (segment-aware). */
+    public static Builder prefix(String prefix) {
+        return new Builder(prefix, PathMatch.PREFIX);
+    }
+
+    /** A route for exactly {@code path}. */
+    public static Builder exact(String path) {
+        return new Builder(path, PathMatch.EXACT);
+    }
+
+    /** Builds a {@link RouteConfig}. */
+    public static final class Builder {
+        private String id;
+        private final List<String> hosts = new ArrayList<>();
+        private final String path;
+        private final PathMatch pathMatch;
+        private final Set<String> methods = new LinkedHashSet<>();
+        private UpstreamConfig upstream;
+        private Rewrite rewrite = Rewrite.NONE;
+        private String rewriteTo;
+        private Long maxRequestBodyBytes;
+
+        private Builder(String path, PathMatch pathMatch) {
+            this.path = path;
+            this.pathMatch = pathMatch;
+        }
+
+        public Builder id(String v) { id = v; return this; }
+        public Builder host(String... v) { hosts.addAll(List.of(v)); return this; }
+        public Builder methods(String... v) { methods.addAll(List.of(v)); return this; }
+        public Builder to(String url) { upstream = UpstreamConfig.of(url); return this; }
+        public Builder to(UpstreamConfig v) { upstream = Objects.requireNonNull(v, "upstream"); return this; }
+        public Builder stripPrefix() { rewrite = Rewrite.STRIP_PREFIX; rewriteTo = null; return this; }
+        public Builder replacePrefix(String v) { rewrite = Rewrite.REPLACE_PREFIX; rewriteTo = v; return this; }
+        public Builder maxRequestBodyBytes(long v) { maxRequestBodyBytes = v; return this; }
+
+        public RouteConfig build() {
+            String routeId = id != null ? id : (hosts.isEmpty() ? "" : String.join(",", hosts)) + path;
+            return new RouteConfig(routeId, hosts, path, pathMatch, methods, upstream, rewrite, rewriteTo,
+                    maxRequestBodyBytes);
+        }
+    }
+}
