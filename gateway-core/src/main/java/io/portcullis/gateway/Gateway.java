@@ -1,0 +1,272 @@
+package io.portcullis.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.portcullis.gateway.internal.netty.GatewayRuntime;
+import io.portcullis.gateway.internal.netty.ServerInitializer;
+import io.portcullis.gateway.internal.netty.Transport;
+import io.portcullis.gateway.internal.tls.ServerTlsContexts;
+import io.portcullis.gateway.observe.GatewayMetrics;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Portcullis gateway: listeners, TLS, routing and proxying, built from one immutable
+ * {@link GatewayConfig}.
+ *
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.builder()
+ *         .listener(ListenerConfig.https(8443, TlsConfig.of(CertificateConfig.of(chain, key))))
+ *         .route(RouteConfig.prefix("/api").to("http://127.0.0.1:8080").build())
+ *         .build()) {
+ *     gateway.start();
+ *     ...
+ * } // close() drains in-flight requests, then stops
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final AcmeHttpChallenges acme;
+    private final Transport transport;
+    private final List<ServerTlsContexts> tls;
+    private final GatewayRuntime.Prepared prepared;
+
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private GatewayRuntime runtime;
+    private ScheduledExecutorService tlsReloader;
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    private boolean started;
+    private boolean closed;
+
+    private Gateway(GatewayConfig config, MeterRegistry registry, AcmeHttpChallenges acme, Transport transport) {
+        this.config = config;
+        this.metrics = new GatewayMetrics(registry);
+        this.acme = acme;
+        this.transport = transport;
+        List<ServerTlsContexts> contexts = new ArrayList<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig l = config.listeners().get(i);
+            if (l.tls() == null) {
+                contexts.add(null);
+                continue;
+            }
+            try {
+                contexts.add(ServerTlsContexts.create(l.tls(), l.name()));
+            } catch (ConfigException e) {
+                throw e.under("listeners[" + i + "].tls");
+            }
+        }
+        this.tls = contexts;
+        this.prepared = GatewayRuntime.prepare(config);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A gateway for an already built configuration (the YAML and Spring front ends use this). */
+    public static Gateway create(GatewayConfig config, MeterRegistry registry) {
+        return new Gateway(Objects.requireNonNull(config, "config"), registry == null ? new CompositeMeterRegistry() : registry,
+                AcmeHttpChallenges.NONE, Transport.best());
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /**
+     * Binds every listener and starts serving. Returns the bound address of each listener by name
+     * (useful with port 0). If one listener cannot bind, the others are closed again and the
+     * exception names the listener.
+     */
+    public synchronized Map<String, InetSocketAddress> start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        boss = transport.newGroup(1, "portcullis-accept");
+        workers = transport.newGroup(config.ioThreads(), "portcullis-io");
+        try {
+            runtime = new GatewayRuntime(prepared, transport, workers, metrics, acme);
+            tlsReloader = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "portcullis-tls-reload");
+                t.setDaemon(true);
+                return t;
+            });
+            for (ServerTlsContexts t : tls) {
+                if (t != null) {
+                    t.startWatching(tlsReloader);
+                }
+            }
+            for (int i = 0; i < config.listeners().size(); i++) {
+                ListenerConfig l = config.listeners().get(i);
+                ServerBootstrap b = new ServerBootstrap()
+                        .group(boss, workers)
+                        .channel(transport.serverChannel())
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.SO_KEEPALIVE, true)
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                        .childHandler(new ServerInitializer(runtime, l, tls.get(i)));
+                Channel ch;
+                try {
+                    ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("listener '" + l.name() + "' cannot bind " + l.host() + ":"
+                            + l.port() + ": " + e.getMessage(), e);
+                }
+                serverChannels.add(ch);
+                InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+                addresses.put(l.name(), bound);
+                LOG.info("Portcullis listener '{}' ({}) on {} [{}{}]", l.name(), l.mode(), bound, transport.name(),
+                        tls.get(i) == null ? "" : tls.get(i).openSsl() ? ", BoringSSL" : ", JDK TLS");
+            }
+        } catch (RuntimeException e) {
+            shutdown(Duration.ZERO);
+            throw e;
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
+    }
+
+    /** The bound address of a listener, after {@link #start()}. */
+    public synchronized InetSocketAddress address(String listenerName) {
+        InetSocketAddress a = addresses.get(listenerName);
+        if (a == null) {
+            throw new IllegalArgumentException("no started listener named '" + listenerName + "' (have " + addresses.keySet() + ")");
+        }
+        return a;
+    }
+
+    /** Whether {@link #start()} succeeded and {@link #close()} has not been called. */
+    public synchronized boolean isRunning() {
+        return started && !closed && !serverChannels.isEmpty();
+    }
+
+    /**
+     * Graceful stop: listeners stop accepting, HTTP/2 connections get GOAWAY, idle HTTP/1.1
+     * connections close, in-flight requests have {@link Timeouts#drain()} to finish; then
+     * everything left is closed.
+     */
+    @Override
+    public synchronized void close() {
+        shutdown(config.timeouts().drain());
+    }
+
+    private void shutdown(Duration drain) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Channel ch : serverChannels) {
+            ch.close().syncUninterruptibly();
+        }
+        if (runtime != null) {
+            runtime.startDraining();
+            long deadline = System.nanoTime() + drain.toNanos();
+            while (runtime.openConnections() > 0 && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (runtime.openConnections() > 0) {
+                LOG.warn("Drain timeout: closing {} connection(s) with requests still in flight", runtime.openConnections());
+            }
+            runtime.closeAll();
+        }
+        if (tlsReloader != null) {
+            tlsReloader.shutdownNow();
+        }
+        for (ServerTlsContexts t : tls) {
+            if (t != null) {
+                t.close();
+            }
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Builds a {@link Gateway}; {@link #build()} validates everything and reports the first problem by field. */
+    public static final class Builder {
+        private final List<ListenerConfig> listeners = new ArrayList<>();
+        private final List<RouteConfig> routes = new ArrayList<>();
+        private Limits limits = Limits.defaults();
+        private Timeouts timeouts = Timeouts.defaults();
+        private final List<String> trustedProxies = new ArrayList<>();
+        private int ioThreads;
+        private String healthPath = "/healthz";
+        private boolean trustIncomingRequestId = true;
+        private MeterRegistry meterRegistry;
+        private AcmeHttpChallenges acme = AcmeHttpChallenges.NONE;
+        private boolean nio;
+
+        private Builder() {
+        }
+
+        /** Starts from an existing configuration; later calls add to or replace its parts. */
+        public Builder config(GatewayConfig c) {
+            listeners.addAll(c.listeners());
+            routes.addAll(c.routes());
+            limits = c.limits();
+            timeouts = c.timeouts();
+            trustedProxies.addAll(c.trustedProxies());
+            ioThreads = c.ioThreads();
+            healthPath = c.healthPath();
+            trustIncomingRequestId = c.trustIncomingRequestId();
+            return this;
+        }
+
+        public Builder listener(ListenerConfig l) { listeners.add(Objects.requireNonNull(l, "listener")); return this; }
+        public Builder route(RouteConfig r) { routes.add(Objects.requireNonNull(r, "route")); return this; }
+        public Builder limits(Limits v) { limits = Objects.requireNonNull(v, "limits"); return this; }
+        public Builder timeouts(Timeouts v) { timeouts = Objects.requireNonNull(v, "timeouts"); return this; }
+        public Builder trustedProxies(String... cidrs) { trustedProxies.addAll(List.of(cidrs)); return this; }
+        public Builder ioThreads(int v) { ioThreads = v; return this; }
+        /** Path the gateway answers itself on every listener; null turns it off. Default {@code /healthz}. */
+        public Builder healthPath(String v) { healthPath = v; return this; }
+        public Builder trustIncomingRequestId(boolean v) { trustIncomingRequestId = v; return this; }
+        public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
+        public Builder acmeHttpChallenges(AcmeHttpChallenges v) { acme = Objects.requireNonNull(v, "acme"); return this; }
+        /** Forces the NIO transport even where native epoll is available (tests, diagnostics). */
+        public Builder nioTransport(boolean v) { nio = v; return this; }
+
+        public GatewayConfig buildConfig() {
+            return new GatewayConfig(listeners, routes, limits, timeouts, trustedProxies, ioThreads, healthPath,
+                    trustIncomingRequestId);
+        }
+
+        public Gateway build() {
+            GatewayConfig c = buildConfig();
+            return new Gateway(c, meterRegistry == null ? new CompositeMeterRegistry() : meterRegistry, acme,
+                    nio ? Transport.nio() : Transport.best());
+        }
+    }
+}

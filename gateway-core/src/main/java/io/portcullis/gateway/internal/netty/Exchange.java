@@ -1,0 +1,602 @@
+package io.portcullis.gateway.internal.netty;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.portcullis.gateway.UpstreamConfig;
+import io.portcullis.gateway.internal.routing.Route;
+import io.portcullis.gateway.observe.AccessLog;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * One request/response exchange between a client (HTTP/1.1 connection or HTTP/2 stream) and an
+ * upstream HTTP/1.1 connection, on one event loop. Bodies stream in both directions: a chunk is
+ * read from one side only when the other side can take it (Netty's channel writability), so memory
+ * stays flat for any body size.
+ */
+final class Exchange {
+    private static final byte[] HEALTH_UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEALTH_DRAINING = "{\"status\":\"DRAINING\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final ProxyHandler client;
+    private final ChannelHandlerContext cctx;
+    private final GatewayRuntime rt;
+    private final HttpRequest request;
+    private final long startNanos;
+    private final String requestId;
+
+    private RequestHead head;
+    private Route route;
+    private String routeId = "none";
+    private UpstreamConfig upstream;
+    private HttpRequest upstreamRequest;
+    private InetAddress clientAddress;
+    private long bodyLimit;
+
+    private Channel up;
+    private UpstreamHandler upHandler;
+    private boolean reusedConnection;
+    private boolean retried;
+    private HttpContent pendingContent;
+
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean upstreamReusable;
+    private boolean clientKeepAlive;
+    private boolean skippingInformational;
+    private boolean waitUpstreamWritable;
+    private boolean waitClientWritable;
+    private boolean done;
+    private int status;
+    private long bytesIn;
+    private long bytesOut;
+    private long upstreamQuietSince;
+    private ScheduledFuture<?> timer;
+
+    Exchange(ProxyHandler client, HttpRequest request) {
+        this.client = client;
+        this.cctx = client.ctx;
+        this.rt = client.runtime;
+        this.request = request;
+        this.startNanos = System.nanoTime();
+        this.requestId = requestId(request.headers());
+        this.clientAddress = client.peer;
+    }
+
+    // ---- request side ------------------------------------------------------------------------
+
+    void start() {
+        try {
+            head = RequestHead.parse(request, client.h2, rt.limits());
+        } catch (RequestHead.Rejected r) {
+            respondError(r.status, r.getMessage(), r.closeConnection, r.closeConnection);
+            return;
+        }
+        clientKeepAlive = head.keepAlive() && !rt.draining();
+        String healthPath = rt.config().healthPath();
+        if (healthPath != null && healthPath.equals(head.path())) {
+            respondHealth();
+            return;
+        }
+        route = rt.router().find(head.host(), head.path(), head.method().name());
+        if (route == null) {
+            respondError(HttpResponseStatus.NOT_FOUND, "no route matches this request", false, false);
+            return;
+        }
+        routeId = route.id();
+        upstream = route.upstream();
+        bodyLimit = route.maxRequestBodyBytes(rt.limits().maxRequestBodyBytes());
+        if (head.contentLength() > bodyLimit) {
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body is larger than " + bodyLimit + " bytes", true, false);
+            return;
+        }
+        upstreamRequest = buildUpstreamRequest();
+        armTimer(rt.timeouts().request().toNanos());
+        Channel pooled = rt.pool(cctx.channel().eventLoop()).pollIdle(upstream);
+        if (pooled != null) {
+            onConnected(pooled, true);
+        } else {
+            connectFresh();
+        }
+    }
+
+    private HttpRequest buildUpstreamRequest() {
+        HttpHeaders in = request.headers();
+        HttpHeaders out = new DefaultHttpHeaders();
+        HeaderRules.copyEndToEnd(in, out, HttpHeaderNames.HOST, HeaderRules.X_FORWARDED_FOR,
+                HeaderRules.X_FORWARDED_PROTO, HeaderRules.X_FORWARDED_HOST, HeaderRules.FORWARDED,
+                Problems.X_REQUEST_ID, HttpHeaderNames.EXPECT, HttpHeaderNames.CONTENT_LENGTH);
+        String authority = head.authority();
+        out.set(HttpHeaderNames.HOST, upstream.preserveHost() && authority != null ? authority : upstream.authority());
+        ForwardedHeaders.Result fw = ForwardedHeaders.compute(in, client.peer, client.scheme, authority,
+                rt.trustedProxies());
+        clientAddress = fw.client();
+        out.set(HeaderRules.X_FORWARDED_FOR, fw.xForwardedFor());
+        out.set(HeaderRules.X_FORWARDED_PROTO, fw.xForwardedProto());
+        if (fw.xForwardedHost() != null) {
+            out.set(HeaderRules.X_FORWARDED_HOST, fw.xForwardedHost());
+        }
+        out.set(HeaderRules.FORWARDED, fw.forwarded());
+        out.set(Problems.X_REQUEST_ID, requestId);
+        if (head.hasBody()) {
+            if (head.contentLength() >= 0) {
+                out.set(HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
+            } else {
+                out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        } else if (head.contentLength() == 0) {
+            out.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, head.method(),
+                head.pathAndQuery(route.rewrite(head.path())), out);
+    }
+
+    void onRequestContent(HttpContent content) {
+        if (done) {
+            content.release();
+            return;
+        }
+        if (head == null || !head.hasBody()) {
+            content.release(); // the empty end of a bodiless request
+            requestComplete = true;
+            return;
+        }
+        HttpContent c = content instanceof HttpRequest
+                ? new DefaultLastHttpContent(content.content()) // a full request: send only its body now
+                : content;
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            respondError(HttpResponseStatus.BAD_REQUEST, "malformed request body (chunked encoding)", true, true);
+            return;
+        }
+        bytesIn += c.content().readableBytes();
+        if (bytesIn > bodyLimit) {
+            c.release();
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body is larger than " + bodyLimit + " bytes", true, false);
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+            upstreamQuietSince = System.nanoTime();
+        }
+        if (up == null) {
+            pendingContent = c; // connecting: only a full request's body can arrive before the upstream is ready
+            return;
+        }
+        up.writeAndFlush(c, up.voidPromise());
+        if (!last) {
+            if (up.isWritable()) {
+                client.readClient();
+            } else {
+                waitUpstreamWritable = true;
+            }
+        }
+    }
+
+    void onUpstreamWritable() {
+        if (waitUpstreamWritable && !done) {
+            waitUpstreamWritable = false;
+            client.readClient();
+        }
+    }
+
+    // ---- upstream connection -----------------------------------------------------------------
+
+    private void connectFresh() {
+        rt.pool(cctx.channel().eventLoop()).connect(upstream).addListener((Future<Channel> f) -> {
+            if (f.isSuccess()) {
+                onConnected(f.getNow(), false);
+            } else if (!done) {
+                Throwable cause = f.cause();
+                if (cause instanceof ConnectTimeoutException) {
+                    upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT, "connecting to the upstream timed out after "
+                            + rt.timeouts().upstreamConnect().toMillis() + " ms");
+                } else if (isTls(cause)) {
+                    upstreamFailed("tls", HttpResponseStatus.BAD_GATEWAY,
+                            "the TLS handshake with the upstream failed (certificate or protocol)");
+                } else {
+                    upstreamFailed("connect", HttpResponseStatus.BAD_GATEWAY,
+                            "the upstream refused the connection or could not be reached");
+                }
+            }
+        });
+    }
+
+    private static boolean isTls(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void onConnected(Channel ch, boolean reused) {
+        if (done) {
+            rt.pool(cctx.channel().eventLoop()).release(upstream, ch);
+            return;
+        }
+        up = ch;
+        reusedConnection = reused;
+        upHandler = ch.pipeline().get(UpstreamHandler.class);
+        upHandler.attach(this);
+        if (head.expectContinue() && !requestComplete && !retried) {
+            cctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER));
+        }
+        ch.write(upstreamRequest);
+        if (!head.hasBody()) {
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            requestComplete = true;
+            upstreamQuietSince = System.nanoTime();
+        } else if (pendingContent != null) {
+            HttpContent c = pendingContent;
+            pendingContent = null;
+            ch.write(c);
+        }
+        ch.flush();
+        ch.read();
+        if (head.hasBody() && !requestComplete) {
+            if (ch.isWritable()) {
+                client.readClient();
+            } else {
+                waitUpstreamWritable = true;
+            }
+        }
+    }
+
+    // ---- response side -----------------------------------------------------------------------
+
+    void onUpstreamRead(Object msg) {
+        if (done) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        upstreamQuietSince = System.nanoTime();
+        if (msg instanceof HttpResponse res) {
+            if (res.decoderResult().isFailure()) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                upstreamFailed("invalid", HttpResponseStatus.BAD_GATEWAY, "the upstream sent an invalid response");
+                return;
+            }
+            int code = res.status().code();
+            if (code < 200) {
+                if (code == 101) {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                    upstreamFailed("invalid", HttpResponseStatus.BAD_GATEWAY,
+                            "the upstream switched protocols without being asked to");
+                    return;
+                }
+                skippingInformational = true; // 100/103 from upstream: the gateway answers Expect itself
+            } else {
+                responseStarted = true;
+                status = code;
+                cctx.write(clientResponse(res));
+            }
+        }
+        if (msg instanceof HttpContent c) {
+            if (skippingInformational) {
+                c.release();
+                if (c instanceof LastHttpContent) {
+                    skippingInformational = false;
+                }
+                return;
+            }
+            if (c.decoderResult().isFailure()) {
+                c.release();
+                upstreamFailed("invalid", HttpResponseStatus.BAD_GATEWAY, "the upstream sent an invalid response body");
+                return;
+            }
+            bytesOut += c.content().readableBytes();
+            if (c instanceof LastHttpContent) {
+                responseComplete = true;
+                complete(cctx.writeAndFlush(c));
+            } else {
+                cctx.write(c);
+            }
+        }
+    }
+
+    private HttpResponse clientResponse(HttpResponse res) {
+        HttpHeaders out = new DefaultHttpHeaders();
+        HeaderRules.copyEndToEnd(res.headers(), out, Problems.X_REQUEST_ID);
+        out.set(Problems.X_REQUEST_ID, requestId);
+        int code = res.status().code();
+        boolean bodyAllowed = !HttpMethod.HEAD.equals(head.method()) && code != 204 && code != 304;
+        boolean framed = res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                || HttpUtil.isTransferEncodingChunked(res) || !bodyAllowed;
+        upstreamReusable = framed && HttpUtil.isKeepAlive(res);
+        clientKeepAlive &= !rt.draining();
+        if (!client.h2) {
+            if (bodyAllowed && !out.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                if (head.http10()) {
+                    clientKeepAlive = false; // HTTP/1.0 has no chunked encoding: the body ends with the connection
+                } else {
+                    out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                }
+            }
+            if (!clientKeepAlive) {
+                out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (head.http10()) {
+                out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        }
+        return new DefaultHttpResponse(HttpVersion.HTTP_1_1, res.status(), out);
+    }
+
+    void onUpstreamReadComplete() {
+        if (done) {
+            return;
+        }
+        cctx.flush();
+        if (responseComplete) {
+            return;
+        }
+        if (cctx.channel().isWritable()) {
+            up.read();
+        } else {
+            waitClientWritable = true;
+        }
+    }
+
+    void onClientWritable() {
+        if (waitClientWritable && !done && up != null) {
+            waitClientWritable = false;
+            upstreamQuietSince = System.nanoTime();
+            up.read();
+        }
+    }
+
+    /** The response was fully written to the client (its last write is {@code lastWrite}). */
+    private void complete(ChannelFuture lastWrite) {
+        releaseUpstream(upstreamReusable && requestComplete);
+        finish();
+        boolean reuse = requestComplete && (client.h2 || (clientKeepAlive && !rt.draining()));
+        if (reuse) {
+            client.exchangeDone(this, true);
+        } else {
+            lastWrite.addListener(f -> client.exchangeDone(this, false));
+        }
+    }
+
+    // ---- failures ----------------------------------------------------------------------------
+
+    void onUpstreamClosed(Throwable cause) {
+        if (done) {
+            return;
+        }
+        if (!responseStarted && reusedConnection && !retried && !head.hasBody()) {
+            // A pooled connection the upstream closed just as we reused it: nothing was processed, so
+            // one retry on a fresh connection is safe for a request without a body.
+            retried = true;
+            releaseUpstream(false);
+            connectFresh();
+            return;
+        }
+        upstreamFailed(cause != null && isTls(cause) ? "tls" : "reset", HttpResponseStatus.BAD_GATEWAY,
+                "the upstream closed the connection before the response was complete");
+    }
+
+    private void upstreamFailed(String kind, HttpResponseStatus status, String detail) {
+        rt.metrics().upstreamError(routeId, kind);
+        if (responseStarted) {
+            abort();
+        } else {
+            respondError(status, detail, false, false);
+        }
+    }
+
+    void onClientClosed() {
+        if (done) {
+            return;
+        }
+        if (!responseStarted) {
+            status = 499; // client closed the request (nginx's convention)
+        }
+        releaseUpstream(false);
+        finish();
+        client.exchangeDone(this, false);
+    }
+
+    /** The response already started: the only honest thing left is to cut the client off. */
+    private void abort() {
+        releaseUpstream(false);
+        finish();
+        client.exchangeDone(this, false);
+    }
+
+    /**
+     * Answers with a problem response before any response byte was sent. The connection (or stream)
+     * stays usable only if the request is fully read or had no body, and nothing forbids it.
+     */
+    private void respondError(HttpResponseStatus st, String detail, boolean closeConnection, boolean goAway) {
+        if (responseStarted) {
+            abort();
+            return;
+        }
+        boolean headRequest = head != null && HttpMethod.HEAD.equals(head.method());
+        FullHttpResponse res = Problems.response(cctx.alloc(), st, detail, requestId, headRequest);
+        boolean bodyPending = head == null || (head.hasBody() && !requestComplete);
+        boolean reuse = !closeConnection && !bodyPending && (client.h2 || (head.keepAlive() && !rt.draining()));
+        if (!client.h2 && !reuse) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        status = st.code();
+        responseStarted = true;
+        ChannelFuture f = cctx.writeAndFlush(res);
+        releaseUpstream(false);
+        finish();
+        if (goAway) {
+            client.goAwayConnection();
+        }
+        if (reuse) {
+            client.exchangeDone(this, true);
+        } else {
+            f.addListener(x -> client.exchangeDone(this, false));
+        }
+    }
+
+    private void respondHealth() {
+        boolean drainingNow = rt.draining();
+        byte[] body = drainingNow ? HEALTH_DRAINING : HEALTH_UP;
+        boolean headRequest = HttpMethod.HEAD.equals(head.method());
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                drainingNow ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
+                headRequest ? Unpooled.EMPTY_BUFFER : cctx.alloc().buffer(body.length).writeBytes(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, Problems.NO_STORE)
+                .set(Problems.X_REQUEST_ID, requestId);
+        boolean reuse = !head.hasBody() && (client.h2 || clientKeepAlive);
+        if (!client.h2 && !reuse) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        status = res.status().code();
+        responseStarted = true;
+        ChannelFuture f = cctx.writeAndFlush(res);
+        finish();
+        if (reuse) {
+            client.exchangeDone(this, true);
+        } else {
+            f.addListener(x -> client.exchangeDone(this, false));
+        }
+    }
+
+    private void releaseUpstream(boolean reusable) {
+        if (pendingContent != null) {
+            pendingContent.release();
+            pendingContent = null;
+        }
+        Channel ch = up;
+        if (ch == null) {
+            return;
+        }
+        up = null;
+        upHandler.detach();
+        if (reusable) {
+            rt.pool(cctx.channel().eventLoop()).release(upstream, ch);
+        } else {
+            ch.close();
+        }
+    }
+
+    // ---- time ----------------------------------------------------------------------------------
+
+    private void armTimer(long delayNanos) {
+        timer = cctx.executor().schedule(this::onTimer, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (done) {
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = startNanos + rt.timeouts().request().toNanos();
+        if (now - deadline >= 0) {
+            upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT,
+                    "the request did not complete within " + rt.timeouts().request().toSeconds() + " s");
+            return;
+        }
+        long quietLimit = rt.timeouts().upstreamResponse().toNanos();
+        boolean waitingOnUpstream = up != null && requestComplete && !waitClientWritable;
+        if (waitingOnUpstream && now - upstreamQuietSince >= quietLimit) {
+            upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT,
+                    "the upstream did not respond within " + rt.timeouts().upstreamResponse().toSeconds() + " s");
+            return;
+        }
+        long next = deadline - now;
+        if (waitingOnUpstream) {
+            next = Math.min(next, upstreamQuietSince + quietLimit - now);
+        } else {
+            next = Math.min(next, quietLimit);
+        }
+        armTimer(next);
+    }
+
+    // ---- bookkeeping -------------------------------------------------------------------------
+
+    private void finish() {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        long duration = System.nanoTime() - startNanos;
+        rt.metrics().request(routeId, client.h2, status, duration);
+        if (AccessLog.enabled()) {
+            AccessLog.log(requestId, client.h2 ? "HTTP/2" : request.protocolVersion().text(),
+                    request.method().name(), head == null ? null : head.authority(),
+                    head == null ? null : head.path(), status, bytesIn, bytesOut, duration, routeId,
+                    upstream == null ? null : upstream.url().toString(),
+                    clientAddress == null ? null : clientAddress.getHostAddress());
+        }
+    }
+
+    private String requestId(HttpHeaders headers) {
+        if (rt.config().trustIncomingRequestId()) {
+            String incoming = headers.get(Problems.X_REQUEST_ID);
+            if (incoming != null && validRequestId(incoming)) {
+                return incoming;
+            }
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long a = r.nextLong();
+        long b = r.nextLong();
+        char[] id = new char[32];
+        for (int i = 0; i < 16; i++) {
+            id[i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xf];
+            id[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xf];
+        }
+        return new String(id);
+    }
+
+    private static boolean validRequestId(String id) {
+        int n = id.length();
+        if (n == 0 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || c == ':';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,180 @@
+package io.portcullis.gateway.internal.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.portcullis.gateway.AcmeHttpChallenges;
+import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.GatewayConfig;
+import io.portcullis.gateway.Limits;
+import io.portcullis.gateway.Timeouts;
+import io.portcullis.gateway.UpstreamConfig;
+import io.portcullis.gateway.internal.net.CidrSet;
+import io.portcullis.gateway.internal.routing.Router;
+import io.portcullis.gateway.internal.tls.ClientTlsContexts;
+import io.portcullis.gateway.observe.GatewayMetrics;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every connection of one running gateway shares: configuration, the compiled router, the
+ * per-loop upstream pools, metrics, and the registry of open connections used to drain them.
+ */
+public final class GatewayRuntime {
+
+    /** A client connection that can be asked to wind down (HTTP/1.1: close when idle; HTTP/2: GOAWAY). */
+    interface Drainable {
+        void drain();
+    }
+
+    private final GatewayConfig config;
+    private final Transport transport;
+    private final EventLoopGroup workers;
+    private final AddressResolverGroup<InetSocketAddress> resolverGroup;
+    private final Router router;
+    private final GatewayMetrics metrics;
+    private final AcmeHttpChallenges acme;
+    private final CidrSet trustedProxies;
+    private final Map<EventLoop, UpstreamPool> pools = new IdentityHashMap<>();
+    private final Map<String, SslContext> upstreamSsl;
+    private final ConcurrentHashMap<Channel, Drainable> connections = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+
+    /** What can be checked and built before any socket opens: config errors surface at build time. */
+    public record Prepared(GatewayConfig config, Router router, Map<String, SslContext> upstreamSsl) {
+    }
+
+    /** Compiles the router and the upstream TLS contexts; throws {@link ConfigException} naming the field. */
+    public static Prepared prepare(GatewayConfig config) {
+        Router router = Router.compile(config.routes());
+        Map<String, SslContext> ssl = new HashMap<>();
+        for (int i = 0; i < config.routes().size(); i++) {
+            UpstreamConfig up = config.routes().get(i).upstream();
+            if (up.secure() && !ssl.containsKey(sslKey(up))) {
+                try {
+                    ssl.put(sslKey(up), ClientTlsContexts.forUpstream(up.trustedCertificates()));
+                } catch (RuntimeException e) {
+                    throw new ConfigException("routes[" + i + "].upstream.trustedCertificates", e.getMessage(), e);
+                }
+            }
+        }
+        return new Prepared(config, router, Map.copyOf(ssl));
+    }
+
+    public GatewayRuntime(Prepared prepared, Transport transport, EventLoopGroup workers,
+                          GatewayMetrics metrics, AcmeHttpChallenges acme) {
+        this.config = Objects.requireNonNull(prepared.config(), "config");
+        this.transport = transport;
+        this.workers = workers;
+        this.metrics = metrics;
+        this.acme = acme;
+        this.router = prepared.router();
+        this.upstreamSsl = prepared.upstreamSsl();
+        this.trustedProxies = CidrSet.of(config.trustedProxies());
+        for (EventExecutor e : workers) {
+            EventLoop loop = (EventLoop) e;
+            pools.put(loop, new UpstreamPool(loop, this));
+        }
+        this.resolverGroup = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel())
+                .socketChannelType(transport.socketChannel()));
+    }
+
+    private static String sslKey(UpstreamConfig up) {
+        return up.trustedCertificates() == null ? "" : up.trustedCertificates().toAbsolutePath().toString();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    Limits limits() {
+        return config.limits();
+    }
+
+    Timeouts timeouts() {
+        return config.timeouts();
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    AddressResolverGroup<InetSocketAddress> resolverGroup() {
+        return resolverGroup;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    AcmeHttpChallenges acme() {
+        return acme;
+    }
+
+    CidrSet trustedProxies() {
+        return trustedProxies;
+    }
+
+    SslContext upstreamSslContext(UpstreamConfig upstream) {
+        return upstreamSsl.get(sslKey(upstream));
+    }
+
+    UpstreamPool pool(EventLoop loop) {
+        UpstreamPool p = pools.get(loop);
+        if (p == null) {
+            throw new IllegalStateException("not a gateway event loop: " + loop);
+        }
+        return p;
+    }
+
+    /** Whether the gateway is shutting down: responses close their connections, health answers 503. */
+    public boolean draining() {
+        return draining;
+    }
+
+    void register(Channel ch, Drainable d) {
+        connections.put(ch, d);
+        ch.closeFuture().addListener(f -> connections.remove(ch));
+        if (draining) {
+            d.drain();
+        }
+    }
+
+    /** Starts a graceful shutdown of every open connection. */
+    public void startDraining() {
+        draining = true;
+        for (Drainable d : connections.values()) {
+            d.drain();
+        }
+    }
+
+    /** Client connections still open. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Closes what is left: client connections, pooled upstream connections, the resolver. */
+    public void closeAll() {
+        for (Channel ch : connections.keySet()) {
+            ch.close();
+        }
+        for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
+            e.getKey().execute(e.getValue()::closeAll);
+        }
+        resolverGroup.close();
+    }
+}

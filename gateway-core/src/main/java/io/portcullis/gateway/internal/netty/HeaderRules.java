@@ -1,0 +1,174 @@
+package io.portcullis.gateway.internal.netty;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
+import io.portcullis.gateway.Limits;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Header checks shared by HTTP/1.1 and HTTP/2 requests, and the hop-by-hop rules of RFC 9110
+ * section 7.6.1. Netty's decoders already reject most malformed names; these checks add what a
+ * proxy needs so that the upstream never sees an ambiguous request.
+ */
+final class HeaderRules {
+    static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+
+    private HeaderRules() {
+    }
+
+    /** A rejected request: the status to answer and why. */
+    record Violation(HttpResponseStatus status, String detail) {
+    }
+
+    /**
+     * Checks field count and size, names (no underscore, no space: they are ambiguous to upstreams
+     * that fold {@code _} into {@code -}) and values (no CR, LF, NUL or other controls but HTAB).
+     * Returns null when the headers are acceptable.
+     */
+    static Violation check(HttpHeaders headers, Limits limits) {
+        int count = 0;
+        int maxField = limits.maxHeaderFieldBytes();
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            if (++count > limits.maxHeaderCount()) {
+                return new Violation(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "too many header fields (limit " + limits.maxHeaderCount() + ")");
+            }
+            CharSequence name = e.getKey();
+            CharSequence value = e.getValue();
+            if (name.length() + value.length() > maxField) {
+                return new Violation(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "header field '" + safeName(name) + "' is larger than " + maxField + " bytes");
+            }
+            if (!validName(name)) {
+                return new Violation(HttpResponseStatus.BAD_REQUEST,
+                        "invalid header field name (allowed: letters, digits and !#$%&'*+-.^`|~; no underscore or space)");
+            }
+            if (!validValue(value)) {
+                return new Violation(HttpResponseStatus.BAD_REQUEST,
+                        "header field '" + safeName(name) + "' has a control character (CR, LF, NUL, ...) in its value");
+            }
+        }
+        return null;
+    }
+
+    private static String safeName(CharSequence name) {
+        return validName(name) && name.length() <= 64 ? name.toString() : "?";
+    }
+
+    static boolean validName(CharSequence name) {
+        int n = name.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\''
+                    || c == '*' || c == '+' || c == '.' || c == '^' || c == '`' || c == '|' || c == '~';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean validValue(CharSequence value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code name} is hop-by-hop, i.e. must not be forwarded: the fixed set of RFC 9110
+     * plus {@code Proxy-*}. Names listed in {@code Connection} are checked separately.
+     */
+    static boolean isHopByHop(CharSequence name) {
+        return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+                || AsciiString.contentEqualsIgnoreCase(name, KEEP_ALIVE)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
+                || startsWithIgnoreCase(name, "proxy-");
+    }
+
+    /** Whether {@code name} is one of the tokens of the {@code Connection} header values. */
+    static boolean namedByConnection(HttpHeaders headers, CharSequence name) {
+        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            int start = 0;
+            for (int i = 0; i <= v.length(); i++) {
+                if (i == v.length() || v.charAt(i) == ',') {
+                    int s = start;
+                    int e = i;
+                    while (s < e && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) {
+                        s++;
+                    }
+                    while (e > s && (v.charAt(e - 1) == ' ' || v.charAt(e - 1) == '\t')) {
+                        e--;
+                    }
+                    if (e - s == name.length() && v.regionMatches(true, s, name.toString(), 0, e - s)) {
+                        return true;
+                    }
+                    start = i + 1;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean startsWithIgnoreCase(CharSequence s, String prefix) {
+        if (s.length() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + 32);
+            }
+            if (c != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Copies {@code from} into {@code to}, leaving out hop-by-hop fields, fields named by
+     * {@code Connection}, and every name in {@code skip} (fields the proxy sets itself).
+     */
+    static void copyEndToEnd(HttpHeaders from, HttpHeaders to, AsciiString... skip) {
+        boolean hasConnection = from.contains(HttpHeaderNames.CONNECTION);
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
+        outer:
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (isHopByHop(name) || startsWithIgnoreCase(name, "x-http2-")) {
+                continue;
+            }
+            for (AsciiString s : skip) {
+                if (s.contentEqualsIgnoreCase(name)) {
+                    continue outer;
+                }
+            }
+            if (hasConnection && namedByConnection(from, name)) {
+                continue;
+            }
+            to.add(name, e.getValue());
+        }
+    }
+}

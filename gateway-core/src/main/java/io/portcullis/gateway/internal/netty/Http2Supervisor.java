@@ -1,0 +1,91 @@
+package io.portcullis.gateway.internal.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connection-level care of an HTTP/2 connection, after the frame codec: counts open streams,
+ * closes the connection after {@code idle} with no stream open, and on {@link #drain()} sends
+ * GOAWAY so the client opens no new streams while the open ones finish.
+ */
+final class Http2Supervisor extends ChannelDuplexHandler implements GatewayRuntime.Drainable {
+    private final GatewayRuntime runtime;
+    private ChannelHandlerContext ctx;
+    private int openStreams;
+    private boolean goingAway;
+    private ScheduledFuture<?> idleTimer;
+
+    Http2Supervisor(GatewayRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        runtime.register(ctx.channel(), this);
+        armIdle();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelIdle();
+        super.channelInactive(ctx);
+    }
+
+    /** Called on the connection's loop when a stream channel is initialised. */
+    void streamOpened(Channel stream) {
+        openStreams++;
+        cancelIdle();
+        stream.closeFuture().addListener(f -> streamClosed());
+    }
+
+    private void streamClosed() {
+        if (--openStreams == 0) {
+            if (goingAway) {
+                ctx.close();
+            } else {
+                armIdle();
+            }
+        }
+    }
+
+    /** Stops new streams (GOAWAY, NO_ERROR); the connection closes when its last stream ends. */
+    void goAway() {
+        if (goingAway || !ctx.channel().isActive()) {
+            return;
+        }
+        goingAway = true;
+        ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).addListener(f -> {
+            if (openStreams == 0) {
+                ctx.close();
+            }
+        }).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    }
+
+    @Override
+    public void drain() {
+        ctx.executor().execute(this::goAway);
+    }
+
+    private void armIdle() {
+        cancelIdle();
+        idleTimer = ctx.executor().schedule(() -> {
+            if (openStreams == 0) {
+                goAway();
+            }
+        }, runtime.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelIdle() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+}

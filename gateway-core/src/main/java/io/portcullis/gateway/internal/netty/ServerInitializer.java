@@ -1,0 +1,181 @@
+package io.portcullis.gateway.internal.netty;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.portcullis.gateway.ListenerConfig;
+import io.portcullis.gateway.internal.tls.ServerTlsContexts;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the pipeline of every accepted connection of one listener:
+ * <pre>
+ * HTTPS:    limit, SNI -> TLS, ALPN -> h2 | http/1.1
+ * HTTP:     limit, prior-knowledge detection -> h2c | http/1.1
+ * REDIRECT: limit, http/1.1 -> redirect
+ * http/1.1: timers, strict decoder, encoder, flow control, proxy
+ * h2:       frame codec, supervisor, multiplexer -> per stream: h2-to-HTTP/1 objects, flow control, proxy
+ * </pre>
+ */
+public final class ServerInitializer extends ChannelInitializer<Channel> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerInitializer.class);
+
+    private final GatewayRuntime runtime;
+    private final ListenerConfig listener;
+    private final ServerTlsContexts tls;
+    private final ConnectionLimit limit;
+
+    public ServerInitializer(GatewayRuntime runtime, ListenerConfig listener, ServerTlsContexts tls) {
+        this.runtime = runtime;
+        this.listener = listener;
+        this.tls = tls;
+        this.limit = new ConnectionLimit(runtime.metrics().openConnections(listener.name()),
+                runtime.limits().maxConnections());
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("limit", limit);
+        switch (listener.mode()) {
+            case HTTPS -> {
+                long handshakeMillis = runtime.timeouts().tlsHandshake().toMillis();
+                p.addLast("sni", new SniHandler(tls.mapping(), runtime.limits().maxClientHelloBytes(), handshakeMillis) {
+                    @Override
+                    protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+                        SslHandler h = context.newHandler(allocator);
+                        h.setHandshakeTimeoutMillis(handshakeMillis);
+                        return h;
+                    }
+                });
+                p.addLast("alpn", new Alpn());
+            }
+            case HTTP -> p.addLast("detect", new PriorKnowledgeDetector(this));
+            case REDIRECT -> {
+                Http1Connection h1 = new Http1Connection(runtime);
+                p.addLast("h1", h1);
+                addHttp1Codec(p);
+                p.addLast("redirect", new RedirectHandler(runtime, h1, listener.httpsPort()));
+                ch.config().setAutoRead(false);
+            }
+            default -> throw new IllegalStateException(listener.mode().toString());
+        }
+    }
+
+    private void addHttp1Codec(ChannelPipeline p) {
+        var limits = runtime.limits();
+        p.addLast("decoder", new StrictHttpRequestDecoder(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                .setMaxHeaderSize(limits.maxHeaderBlockBytes())
+                .setMaxChunkSize(64 * 1024)
+                .setValidateHeaders(true)
+                .setStrictLineParsing(true)));
+        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("flow", new FlowControlHandler());
+    }
+
+    void configureHttp1(ChannelPipeline p, String scheme) {
+        Http1Connection h1 = new Http1Connection(runtime);
+        p.addLast("h1", h1);
+        addHttp1Codec(p);
+        p.addLast("proxy", new ProxyHandler(runtime, scheme, false, h1));
+        p.channel().config().setAutoRead(false);
+    }
+
+    void configureHttp2(ChannelPipeline p, String scheme) {
+        var limits = runtime.limits();
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(limits.h2MaxConcurrentStreams())
+                        .initialWindowSize(limits.h2InitialWindowBytes())
+                        .maxHeaderListSize(limits.h2MaxHeaderListBytes()))
+                .validateHeaders(true)
+                .build();
+        Http2Supervisor supervisor = new Http2Supervisor(runtime);
+        p.addLast("h2", codec);
+        p.addLast("h2supervisor", supervisor);
+        p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel stream) {
+                supervisor.streamOpened(stream);
+                stream.config().setAutoRead(false);
+                stream.pipeline().addLast("h2http", new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast("flow", new FlowControlHandler());
+                stream.pipeline().addLast("proxy", new ProxyHandler(runtime, scheme, true, null));
+            }
+        }));
+    }
+
+    /** Picks the protocol the TLS handshake agreed on. */
+    private final class Alpn extends ApplicationProtocolNegotiationHandler {
+        Alpn() {
+            super(ApplicationProtocolNames.HTTP_1_1);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            runtime.metrics().tlsHandshake(listener.name(), true);
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                configureHttp2(ctx.pipeline(), "https");
+            } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+                configureHttp1(ctx.pipeline(), "https");
+            } else {
+                ctx.close();
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            runtime.metrics().tlsHandshake(listener.name(), false);
+            LOG.debug("TLS handshake failed on {} from {}: {}", listener.name(), ctx.channel().remoteAddress(),
+                    cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** Counts open connections of the listener and closes any beyond the limit at once. */
+    @ChannelHandler.Sharable
+    private static final class ConnectionLimit extends ChannelInboundHandlerAdapter {
+        private final AtomicInteger open;
+        private final int max;
+
+        ConnectionLimit(AtomicInteger open, int max) {
+            this.open = open;
+            this.max = max;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            if (open.incrementAndGet() > max) {
+                ctx.close();
+                return;
+            }
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            open.decrementAndGet();
+            super.channelInactive(ctx);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.portcullis.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.testing.RawHttp;
+import io.portcullis.testing.TestUpstream;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every gateway-made error is problem+json with the request id; limits and timeouts hold. */
+class ErrorResponsesTest {
+    static TestUpstream upstream;
+    static Gateway gateway;
+    static int port;
+    static int closedPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = TestUpstream.start();
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort(); // nothing listens there once closed: connection refused
+        }
+        gateway = Gateway.builder()
+                .listener(ListenerConfig.http(0).named("http").bind("127.0.0.1"))
+                .route(RouteConfig.prefix("/").to(upstream.url()).build())
+                .route(RouteConfig.prefix("/refused").to("http://127.0.0.1:" + closedPort).build())
+                .route(RouteConfig.prefix("/small").to(upstream.url()).replacePrefix("/upload").maxRequestBodyBytes(10).build())
+                .timeouts(Timeouts.builder()
+                        .requestHeaders(Duration.ofMillis(1000))
+                        .upstreamResponse(Duration.ofMillis(700))
+                        .build())
+                .build();
+        gateway.start();
+        port = gateway.address("http").getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    private static RawHttp.Result send(String request) throws Exception {
+        try (RawHttp raw = new RawHttp("127.0.0.1", port)) {
+            return raw.send(request).readUntilCloseOrQuiet(3000);
+        }
+    }
+
+    private static void assertProblem(RawHttp.Result r, int status) {
+        assertThat(r.status()).as(r.text()).isEqualTo(status);
+        assertThat(r.header("content-type")).isEqualTo("application/problem+json");
+        String id = r.header("x-request-id");
+        assertThat(id).isNotBlank();
+        assertThat(r.body()).contains("\"status\":" + status).contains("\"requestId\":\"" + id + "\"")
+                .contains("\"title\":").contains("\"detail\":");
+    }
+
+    @Test
+    void requestLineTooLong_is414() throws Exception {
+        assertProblem(send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n"), 414);
+    }
+
+    @Test
+    void headerFieldTooLarge_is431() throws Exception {
+        assertProblem(send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(8300) + "\r\n\r\n"), 431);
+    }
+
+    @Test
+    void headerBlockTooLarge_is431() throws Exception {
+        StringBuilder sb = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
+        for (int i = 0; i < 8; i++) {
+            sb.append("X-H").append(i).append(": ").append("c".repeat(5000)).append("\r\n");
+        }
+        assertProblem(send(sb.append("\r\n").toString()), 431);
+    }
+
+    @Test
+    void tooManyHeaderFields_is431() throws Exception {
+        StringBuilder sb = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
+        for (int i = 0; i < 101; i++) {
+            sb.append("X-H").append(i).append(": v\r\n");
+        }
+        assertProblem(send(sb.append("\r\n").toString()), 431);
+    }
+
+    @Test
+    void declaredBodyTooLarge_is413BeforeAnyUpload() throws Exception {
+        RawHttp.Result r = send("POST /small HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n");
+        assertProblem(r, 413);
+        assertThat(r.closed()).isTrue();
+    }
+
+    @Test
+    void chunkedBodyTooLarge_is413() throws Exception {
+        RawHttp.Result r = send("POST /small HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n");
+        assertProblem(r, 413);
+    }
+
+    @Test
+    void bodyWithinRouteLimit_passes() throws Exception {
+        RawHttp.Result r = send("POST /small HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).startsWith("bytes=10 ");
+    }
+
+    @Test
+    void noRoute_is404() throws Exception {
+        try (TestUpstream up = TestUpstream.start();
+             Gateway gw = Gateway.builder().listener(ListenerConfig.http(0).named("h").bind("127.0.0.1"))
+                     .route(RouteConfig.prefix("/api").to(up.url()).build()).build()) {
+            gw.start();
+            try (RawHttp raw = new RawHttp("127.0.0.1", gw.address("h").getPort())) {
+                assertProblem(raw.send("GET /other HTTP/1.1\r\nHost: a\r\n\r\n").readResponse(), 404);
+            }
+        }
+    }
+
+    @Test
+    void upstreamRefused_is502() throws Exception {
+        assertProblem(send("GET /refused HTTP/1.1\r\nHost: a\r\n\r\n"), 502);
+    }
+
+    @Test
+    void upstreamResetsBeforeAnswering_is502() throws Exception {
+        assertProblem(send("GET /reset HTTP/1.1\r\nHost: a\r\n\r\n"), 502);
+    }
+
+    @Test
+    void upstreamSendsGarbage_is502() throws Exception {
+        assertProblem(send("GET /garbage HTTP/1.1\r\nHost: a\r\n\r\n"), 502);
+    }
+
+    @Test
+    void upstreamTooSlow_is504() throws Exception {
+        long start = System.nanoTime();
+        RawHttp.Result r = send("GET /slow?ms=3000 HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertProblem(r, 504);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void slowloris_headersTrickled_is408AndClosed() throws Exception {
+        try (RawHttp raw = new RawHttp("127.0.0.1", port)) {
+            long start = System.nanoTime();
+            raw.send("GET / HTTP/1.1\r\nHost: a\r\n");
+            RawHttp.Result r = null;
+            for (int i = 0; i < 40; i++) {
+                try {
+                    raw.send("X-Slow-" + i + ": x\r\n");
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                r = raw.readUntilCloseOrQuiet(100);
+                if (r.closed() || !r.text().isEmpty()) {
+                    break;
+                }
+            }
+            if (r == null || (!r.closed() && r.text().isEmpty())) {
+                r = raw.readUntilCloseOrQuiet(2000);
+            }
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.text()).startsWith("HTTP/1.1 408");
+            assertThat(elapsedMs).isBetween(900L, 3000L);
+        }
+    }
+}
