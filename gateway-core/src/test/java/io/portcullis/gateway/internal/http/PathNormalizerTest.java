@@ -2,6 +2,9 @@ package io.portcullis.gateway.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +105,27 @@ class PathNormalizerTest {
     @Test
     void normalize_null_throws() {
         assertThatThrownBy(() -> PathNormalizer.normalize(null)).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void normalize_fastPaths_doNotAllocate() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
+        String[] paths = {"/api/v1/users/123/profile", "/static/app.min.js", "/a%2Fb/%C3%A9", "/"};
+        String[] hosts = {"api.example.com", "[::1]", "localhost"};
+        long sink = 0;
+        for (int i = 0; i < 20_000; i++) {
+            sink += PathNormalizer.normalize(paths[i & 3]).length() + PathNormalizer.normalizeHost(hosts[i % 3]).length();
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 100_000; i++) {
+            sink += PathNormalizer.normalize(paths[i & 3]).length() + PathNormalizer.normalizeHost(hosts[i % 3]).length();
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertThat(sink).isPositive();
+        assertThat(allocated).isLessThan(20_000);
     }
 
     @Test
