@@ -83,8 +83,6 @@ public record RouteConfig(
         } else {
             check(rewriteTo == null, "rewriteTo", "set without rewrite REPLACE_PREFIX");
         }
-        check(rewrite == Rewrite.NONE || pathMatch == PathMatch.PREFIX, "rewrite",
-                rewrite + " needs pathMatch PREFIX");
         check(maxRequestBodyBytes == null || maxRequestBodyBytes >= 0, "maxRequestBodyBytes",
                 maxRequestBodyBytes + " (expected: >= 0)");
     }
