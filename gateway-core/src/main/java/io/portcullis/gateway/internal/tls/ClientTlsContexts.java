@@ -1,0 +1,48 @@
+package io.portcullis.gateway.internal.tls;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS contexts for connections to upstreams: TLS 1.3/1.2, BoringSSL when available, no ALPN
+ * (upstream traffic is HTTP/1.1), and host name verification ({@code HTTPS} endpoint identification).
+ *
+ * <p>Verification needs the host name on the engine: create handlers with
+ * {@code context.newHandler(alloc, upstreamHost, upstreamPort)}. That also sends the name as SNI.
+ * The plain {@code newHandler(alloc)} has no peer host, so the certificate's name would not be checked.
+ * Contexts are immutable and thread-safe; caching one per trust file is the caller's job.
+ */
+public final class ClientTlsContexts {
+    private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private ClientTlsContexts() {
+    }
+
+    /**
+     * A client context that trusts the certificates in {@code trustedCertificatesPemOrNull} (a PEM
+     * bundle of CA or self-signed certificates) or, when null, the JDK's default trust store.
+     *
+     * @throws IllegalArgumentException if the PEM bundle is missing or malformed (the message names it)
+     */
+    public static SslContext forUpstream(Path trustedCertificatesPemOrNull) {
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(TlsProviders.provider(TlsProviders.openSslAvailable()))
+                .protocols(PROTOCOLS)
+                .endpointIdentificationAlgorithm("HTTPS");
+        if (trustedCertificatesPemOrNull != null) {
+            List<X509Certificate> trusted = PemFiles.readCertificates(trustedCertificatesPemOrNull);
+            builder.trustManager(trusted.toArray(new X509Certificate[0]));
+        }
+        try {
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the upstream TLS context"
+                    + (trustedCertificatesPemOrNull == null ? "" : " trusting " + trustedCertificatesPemOrNull)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}
