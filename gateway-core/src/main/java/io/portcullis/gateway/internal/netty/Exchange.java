@@ -119,7 +119,7 @@ final class Exchange {
             return;
         }
         upstreamRequest = buildUpstreamRequest();
-        armTimer(rt.timeouts().request().toNanos());
+        armTimer(Math.min(rt.timeouts().request().toNanos(), rt.timeouts().upstreamResponse().toNanos()));
         Channel pooled = rt.pool(cctx.channel().eventLoop()).pollIdle(upstream);
         if (pooled != null) {
             onConnected(pooled, true);

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client side of the proxy, the same for an HTTP/1.1 connection and an HTTP/2 stream (both
  * arrive as Netty HTTP/1 objects). Reads are demand-driven: the channel has auto-read off and a
- * {@code FlowControlHandler} in front, so each {@code read()} yields one message; the handler asks
+ * {@link DemandGate} in front, so each {@code read()} yields one message; the handler asks
  * for the next body chunk only while the upstream can take it. One exchange runs at a time.
  */
 final class ProxyHandler extends ChannelDuplexHandler {

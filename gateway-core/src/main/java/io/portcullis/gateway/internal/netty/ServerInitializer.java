@@ -14,7 +14,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
@@ -71,11 +70,11 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             }
             case HTTP -> p.addLast("detect", new PriorKnowledgeDetector(this));
             case REDIRECT -> {
+                ch.config().setAutoRead(false);
                 Http1Connection h1 = new Http1Connection(runtime);
                 p.addLast("h1", h1);
                 addHttp1Codec(p);
                 p.addLast("redirect", new RedirectHandler(runtime, h1, listener.httpsPort()));
-                ch.config().setAutoRead(false);
             }
             default -> throw new IllegalStateException(listener.mode().toString());
         }
@@ -90,15 +89,16 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 .setValidateHeaders(true)
                 .setStrictLineParsing(true)));
         p.addLast("encoder", new HttpResponseEncoder());
-        p.addLast("flow", new FlowControlHandler());
+        p.addLast("flow", new DemandGate());
     }
 
     void configureHttp1(ChannelPipeline p, String scheme) {
+        // reads are demand-driven from here on (DemandGate + ProxyHandler)
+        p.channel().config().setAutoRead(false);
         Http1Connection h1 = new Http1Connection(runtime);
         p.addLast("h1", h1);
         addHttp1Codec(p);
         p.addLast("proxy", new ProxyHandler(runtime, scheme, false, h1));
-        p.channel().config().setAutoRead(false);
     }
 
     void configureHttp2(ChannelPipeline p, String scheme) {
@@ -119,7 +119,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 supervisor.streamOpened(stream);
                 stream.config().setAutoRead(false);
                 stream.pipeline().addLast("h2http", new Http2StreamFrameToHttpObjectCodec(true, true));
-                stream.pipeline().addLast("flow", new FlowControlHandler());
+                stream.pipeline().addLast("flow", new DemandGate());
                 stream.pipeline().addLast("proxy", new ProxyHandler(runtime, scheme, true, null));
             }
         }));
