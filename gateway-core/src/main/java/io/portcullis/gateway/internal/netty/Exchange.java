@@ -29,7 +29,6 @@ import io.portcullis.gateway.internal.routing.Route;
 import io.portcullis.gateway.observe.AccessLog;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -42,7 +41,6 @@ import javax.net.ssl.SSLException;
 final class Exchange {
     private static final byte[] HEALTH_UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEALTH_DRAINING = "{\"status\":\"DRAINING\"}".getBytes(StandardCharsets.US_ASCII);
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final ProxyHandler client;
     private final ChannelHandlerContext cctx;
@@ -569,34 +567,10 @@ final class Exchange {
     private String requestId(HttpHeaders headers) {
         if (rt.config().trustIncomingRequestId()) {
             String incoming = headers.get(Problems.X_REQUEST_ID);
-            if (incoming != null && validRequestId(incoming)) {
+            if (incoming != null && RequestIds.isWellFormed(incoming)) {
                 return incoming;
             }
         }
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long a = r.nextLong();
-        long b = r.nextLong();
-        char[] id = new char[32];
-        for (int i = 0; i < 16; i++) {
-            id[i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xf];
-            id[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xf];
-        }
-        return new String(id);
-    }
-
-    private static boolean validRequestId(String id) {
-        int n = id.length();
-        if (n == 0 || n > 128) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == ':';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return RequestIds.generate();
     }
 }

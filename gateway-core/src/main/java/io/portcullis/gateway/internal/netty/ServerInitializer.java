@@ -118,6 +118,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             protected void initChannel(Channel stream) {
                 supervisor.streamOpened(stream);
                 stream.config().setAutoRead(false);
+                stream.pipeline().addLast("guard", new Http2RequestGuard());
                 stream.pipeline().addLast("h2http", new Http2StreamFrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast("flow", new DemandGate());
                 stream.pipeline().addLast("proxy", new ProxyHandler(runtime, scheme, true, null));
