@@ -24,7 +24,10 @@ public final class RawHttp implements AutoCloseable {
 
     public RawHttp(Socket socket) throws IOException {
         this.socket = socket;
-        this.socket.setSoTimeout(5000);
+        if (this.socket.getSoTimeout() == 0) {
+            this.socket.setSoTimeout(5000);
+        }
+        this.socket.setTcpNoDelay(true);
         this.out = socket.getOutputStream();
         this.in = socket.getInputStream();
     }
