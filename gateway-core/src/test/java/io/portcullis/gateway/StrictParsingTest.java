@@ -63,6 +63,8 @@ class StrictParsingTest {
         "two content lengths|POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
         "encoded NUL in path|GET /echo/%00 HTTP/1.1\r\nHost: a\r\n\r\n",
         "bad percent|GET /echo/%zz HTTP/1.1\r\nHost: a\r\n\r\n",
+        "dot segment with parameters|GET /api/..;/admin HTTP/1.1\r\nHost: a\r\n\r\n",
+        "encoded dot segment with parameters|GET /api/%2e%2e;x/admin HTTP/1.1\r\nHost: a\r\n\r\n",
         "absolute-form disagreeing with Host|GET http://b.test/echo HTTP/1.1\r\nHost: a.test\r\n\r\n",
         "invalid host|GET /echo HTTP/1.1\r\nHost: a b\r\n\r\n",
     })

@@ -49,6 +49,9 @@ public final class PathNormalizer {
                     if (next == '/' || (next == '.' && isDotSegment(rawPath, i + 1, n))) {
                         return rewrite(rawPath);
                     }
+                    if (next == '.') {
+                        checkNoDotSegmentParameters(rawPath, i + 1, n);
+                    }
                 }
             } else if (c == '%') {
                 int v = escapeValue(rawPath, i, n);
@@ -97,6 +100,9 @@ public final class PathNormalizer {
             }
             boolean last = segEnd == w;
             int len = segEnd - r;
+            if (len > 1 && buf[r] == '.' && (buf[r + 1] == ';' || (len > 2 && buf[r + 1] == '.' && buf[r + 2] == ';'))) {
+                throw dotSegmentParameters();
+            }
             if (len == 0 || (len == 1 && buf[r] == '.')) {
                 trailingSlash = last; // "//" merges; "/." vanishes but "/a/." keeps its slash
             } else if (len == 2 && buf[r] == '.' && buf[r + 1] == '.') {
@@ -119,6 +125,20 @@ public final class PathNormalizer {
             buf[o++] = '/';
         }
         return new String(buf, 0, o);
+    }
+
+    /**
+     * Rejects {@code /.;x} and {@code /..;x}: servlet containers drop the {@code ;x} and then resolve
+     * the dot segment, after the gateway routed on the path that still had it ({@code /api/..;/admin}).
+     */
+    private static void checkNoDotSegmentParameters(String s, int i, int n) {
+        if ((i + 1 < n && s.charAt(i + 1) == ';') || (i + 2 < n && s.charAt(i + 1) == '.' && s.charAt(i + 2) == ';')) {
+            throw dotSegmentParameters();
+        }
+    }
+
+    private static InvalidRequestException dotSegmentParameters() {
+        return new InvalidRequestException("path parameters on a dot segment (/..;/) are ambiguous");
     }
 
     /** Whether {@code s[i..]} starts a "." or ".." segment (s[i] is '.', s[i-1] is '/'). */

@@ -58,7 +58,8 @@ class PathNormalizerTest {
             "/a/b../c,           /a/b../c",
             "/a/.b,              /a/.b",
             "/a/%2e%2e%2fb,      /a/..%2Fb",
-            "/a/..;/b,           /a/..;/b",
+            "/a/..x;/b,          /a/..x;/b",
+            "/a/b;/..,           /a/",
     })
     void normalize_rewrites(String raw, String expected) {
         assertThat(PathNormalizer.normalize(raw)).isEqualTo(expected);
@@ -87,6 +88,10 @@ class PathNormalizerTest {
             "/%g0|invalid percent-encoding in path",
             "/%0g|invalid percent-encoding in path",
             "/%41%zz|invalid percent-encoding in path",
+            "/a/..;/b|path parameters on a dot segment (/..;/) are ambiguous",
+            "/a/.;x/b|path parameters on a dot segment (/..;/) are ambiguous",
+            "/a/%2e%2e;/b|path parameters on a dot segment (/..;/) are ambiguous",
+            "/a//..;/b|path parameters on a dot segment (/..;/) are ambiguous",
     })
     void normalize_invalid_throws(String raw, String message) {
         String path = raw == null ? "" : raw;
