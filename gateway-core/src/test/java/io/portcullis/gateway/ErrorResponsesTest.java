@@ -2,6 +2,7 @@ package io.portcullis.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.NettyH2Client;
 import io.portcullis.testing.RawHttp;
 import io.portcullis.testing.TestUpstream;
 import java.net.ServerSocket;
@@ -132,6 +133,30 @@ class ErrorResponsesTest {
     @Test
     void upstreamSendsGarbage_is502() throws Exception {
         assertProblem(send("GET /garbage HTTP/1.1\r\nHost: a\r\n\r\n"), 502);
+    }
+
+    @Test
+    void upstreamDiesMidResponse_clientConnectionIsCutNotCompleted() throws Exception {
+        RawHttp.Result r = send("GET /truncate HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("content-length")).isEqualTo("100000");
+        assertThat(r.body()).isEqualTo("0123456789"); // what arrived, and then the connection closed
+        assertThat(r.closed()).isTrue();
+    }
+
+    @Test
+    void upstreamDiesMidResponse_h2StreamIsReset() throws Exception {
+        try (Gateway gw = Gateway.builder()
+                .listener(ListenerConfig.http(0).named("h2c").bind("127.0.0.1"))
+                .route(RouteConfig.prefix("/").to(upstream.url()).build()).build()) {
+            gw.start();
+            try (NettyH2Client client = new NettyH2Client("127.0.0.1", gw.address("h2c").getPort(), false)) {
+                NettyH2Client.Response r = client.send(NettyH2Client.headers("GET", "a", "/truncate"), null);
+                assertThat(r.status()).as("the stream must not end normally").isEqualTo(-1);
+                // the connection itself survives for other streams
+                assertThat(client.send(NettyH2Client.headers("GET", "a", "/echo"), null).status()).isEqualTo(200);
+            }
+        }
     }
 
     @Test

@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /status/NNN}: answers with that status</li>
  *   <li>{@code /reset}: closes the connection without answering</li>
  *   <li>{@code /garbage}: answers with bytes that are not HTTP</li>
+ *   <li>{@code /truncate}: promises 100000 bytes, sends 10 and closes</li>
  * </ul>
  * Every request head received is recorded for assertions.
  */
@@ -172,6 +173,15 @@ public final class TestUpstream implements AutoCloseable {
             }
             if (path.startsWith("/status/")) {
                 send(ctx, HttpResponseStatus.valueOf(Integer.parseInt(path.substring(8))), "status", keepAlive);
+                return;
+            }
+            if (path.startsWith("/truncate")) {
+                // promises 100000 bytes, sends 10, then drops the connection
+                HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                res.headers().set(HttpHeaderNames.CONTENT_LENGTH, 100_000);
+                ctx.write(res);
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("0123456789", StandardCharsets.US_ASCII)))
+                        .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             if (path.startsWith("/garbage")) {
