@@ -2,6 +2,8 @@ package io.portcullis.gateway.internal.http;
 
 import io.portcullis.gateway.internal.net.IpLiterals;
 
+import io.portcullis.gateway.internal.net.IpLiterals;
+
 /**
  * Canonical forms of the request target and Host, computed before routing so that every policy
  * and route sees one spelling of a path. All methods throw {@link InvalidRequestException} (400)
@@ -182,16 +184,7 @@ public final class PathNormalizer {
     }
 
     private static int hexValue(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return IpLiterals.hexValue(c);
     }
 
     /**

@@ -147,7 +147,8 @@ public final class IpLiterals {
         return true;
     }
 
-    static int hexValue(char c) {
+    /** The value of an ASCII hex digit, or -1 (unlike {@code Character.digit}, no non-ASCII digits). */
+    public static int hexValue(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }

@@ -28,7 +28,6 @@ import io.portcullis.gateway.UpstreamConfig;
 import io.portcullis.gateway.internal.routing.Route;
 import io.portcullis.gateway.observe.AccessLog;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -39,8 +38,6 @@ import javax.net.ssl.SSLException;
  * stays flat for any body size.
  */
 final class Exchange {
-    private static final byte[] HEALTH_UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] HEALTH_DRAINING = "{\"status\":\"DRAINING\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyHandler client;
     private final ChannelHandlerContext cctx;
@@ -465,16 +462,8 @@ final class Exchange {
     }
 
     private void respondHealth() {
-        boolean drainingNow = rt.draining();
-        byte[] body = drainingNow ? HEALTH_DRAINING : HEALTH_UP;
-        boolean headRequest = HttpMethod.HEAD.equals(head.method());
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                drainingNow ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
-                headRequest ? Unpooled.EMPTY_BUFFER : cctx.alloc().buffer(body.length).writeBytes(body));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, Problems.NO_STORE)
-                .set(Problems.X_REQUEST_ID, requestId);
+        FullHttpResponse res = Health.response(cctx.alloc(), rt.draining(), HttpMethod.HEAD.equals(head.method()));
+        res.headers().set(Problems.X_REQUEST_ID, requestId);
         boolean reuse = !head.hasBody() && (client.h2 || clientKeepAlive);
         if (!client.h2 && !reuse) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -93,9 +93,7 @@ final class RedirectHandler extends ChannelInboundHandlerAdapter {
         boolean headRequest = HttpMethod.HEAD.equals(head.method());
         String healthPath = runtime.config().healthPath();
         if (healthPath != null && healthPath.equals(head.path())) {
-            boolean draining = runtime.draining();
-            return text(ctx, draining ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
-                    draining ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}", "application/json", headRequest);
+            return Health.response(ctx.alloc(), runtime.draining(), headRequest);
         }
         if (head.path().startsWith(ACME_PREFIX)) {
             String token = head.path().substring(ACME_PREFIX.length());
