@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param requestHeaders    from connection start, or the end of the previous exchange, to a complete
  *                          request head; 408 and close beyond it (slowloris)
  * @param idle              an HTTP/1.1 keep-alive or HTTP/2 connection with no open request is closed after it
+ * @param clientIdle        longest silence from a client that is sending a request body, or longest time a
+ *                          client takes no response bytes; 408 if the response has not started, else it is cut
  * @param upstreamConnect   TCP (and TLS) connect to the upstream; 504 beyond it
  * @param upstreamResponse  longest silence from the upstream, before the response head (504) or between
  *                          body chunks (the response is aborted)
@@ -23,19 +25,21 @@ public record Timeouts(
         Duration tlsHandshake,
         Duration requestHeaders,
         Duration idle,
+        Duration clientIdle,
         Duration upstreamConnect,
         Duration upstreamResponse,
         Duration request,
         Duration drain) {
 
     private static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20),
-            Duration.ofSeconds(75), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(5),
+            Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(5),
             Duration.ofSeconds(30));
 
     public Timeouts {
         positive(tlsHandshake, "tlsHandshake");
         positive(requestHeaders, "requestHeaders");
         positive(idle, "idle");
+        positive(clientIdle, "clientIdle");
         positive(upstreamConnect, "upstreamConnect");
         positive(upstreamResponse, "upstreamResponse");
         positive(request, "request");
@@ -48,7 +52,7 @@ public record Timeouts(
         check(!d.isNegative() && !d.isZero(), field, d + " (expected: > 0)");
     }
 
-    /** TLS 10 s, request headers 20 s, idle 75 s, upstream connect 5 s, upstream response 60 s, request 5 min, drain 30 s. */
+    /** TLS 10 s, request headers 20 s, idle 75 s, client idle 60 s, upstream connect 5 s, upstream response 60 s, request 5 min, drain 30 s. */
     public static Timeouts defaults() {
         return DEFAULTS;
     }
@@ -66,6 +70,7 @@ public record Timeouts(
         private Duration tlsHandshake;
         private Duration requestHeaders;
         private Duration idle;
+        private Duration clientIdle;
         private Duration upstreamConnect;
         private Duration upstreamResponse;
         private Duration request;
@@ -75,6 +80,7 @@ public record Timeouts(
             tlsHandshake = from.tlsHandshake;
             requestHeaders = from.requestHeaders;
             idle = from.idle;
+            clientIdle = from.clientIdle;
             upstreamConnect = from.upstreamConnect;
             upstreamResponse = from.upstreamResponse;
             request = from.request;
@@ -84,13 +90,14 @@ public record Timeouts(
         public Builder tlsHandshake(Duration v) { tlsHandshake = v; return this; }
         public Builder requestHeaders(Duration v) { requestHeaders = v; return this; }
         public Builder idle(Duration v) { idle = v; return this; }
+        public Builder clientIdle(Duration v) { clientIdle = v; return this; }
         public Builder upstreamConnect(Duration v) { upstreamConnect = v; return this; }
         public Builder upstreamResponse(Duration v) { upstreamResponse = v; return this; }
         public Builder request(Duration v) { request = v; return this; }
         public Builder drain(Duration v) { drain = v; return this; }
 
         public Timeouts build() {
-            return new Timeouts(tlsHandshake, requestHeaders, idle, upstreamConnect, upstreamResponse, request, drain);
+            return new Timeouts(tlsHandshake, requestHeaders, idle, clientIdle, upstreamConnect, upstreamResponse, request, drain);
         }
     }
 }

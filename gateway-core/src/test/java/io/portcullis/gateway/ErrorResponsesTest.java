@@ -31,6 +31,7 @@ class ErrorResponsesTest {
                 .route(RouteConfig.prefix("/small").to(upstream.url()).replacePrefix("/upload").maxRequestBodyBytes(10).build())
                 .timeouts(Timeouts.builder()
                         .requestHeaders(Duration.ofMillis(1000))
+                        .clientIdle(Duration.ofMillis(1000))
                         .upstreamResponse(Duration.ofMillis(700))
                         .build())
                 .build();
@@ -156,6 +157,74 @@ class ErrorResponsesTest {
                 // the connection itself survives for other streams
                 assertThat(client.send(NettyH2Client.headers("GET", "a", "/echo"), null).status()).isEqualTo(200);
             }
+        }
+    }
+
+    @Test
+    void silentConnection_onCleartextListener_isClosed() throws Exception {
+        try (RawHttp raw = new RawHttp("127.0.0.1", port)) {
+            long start = System.nanoTime();
+            RawHttp.Result r = raw.readUntilCloseOrQuiet(4000);
+            assertThat(r.closed()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
+        }
+    }
+
+    @Test
+    void stalledRequestBody_is408() throws Exception {
+        try (RawHttp raw = new RawHttp("127.0.0.1", port)) {
+            RawHttp.Result r = raw.send("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+                    .readUntilCloseOrQuiet(4000);
+            assertProblem(r, 408);
+            assertThat(r.closed()).isTrue();
+        }
+    }
+
+    @Test
+    void pipelinedPartialHead_getsTheHeadTimeoutNotTheIdleOne() throws Exception {
+        try (RawHttp raw = new RawHttp("127.0.0.1", port)) {
+            RawHttp.Result r = raw.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHo")
+                    .readUntilCloseOrQuiet(4000);
+            assertThat(r.text()).startsWith("HTTP/1.1 200").contains("HTTP/1.1 408");
+            assertThat(r.closed()).isTrue();
+        }
+    }
+
+    @Test
+    void bytesBeyondAResponse_neverReachTheNextRequest() throws Exception {
+        try (TestUpstream up = TestUpstream.start();
+             Gateway gw = Gateway.builder().listener(ListenerConfig.http(0).named("h").bind("127.0.0.1"))
+                     .route(RouteConfig.prefix("/").to(up.url()).build()).ioThreads(1).build()) {
+            gw.start();
+            int p = gw.address("h").getPort();
+            try (RawHttp raw = new RawHttp("127.0.0.1", p)) {
+                assertThat(raw.send("GET /extra HTTP/1.1\r\nHost: a\r\n\r\n").readResponse().body()).endsWith("ok");
+            }
+            Thread.sleep(100);
+            for (int i = 0; i < 3; i++) {
+                try (RawHttp raw = new RawHttp("127.0.0.1", p)) {
+                    RawHttp.Result r = raw.send("GET /echo/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").readResponse();
+                    assertThat(r.status()).as(r.text()).isEqualTo(200);
+                    assertThat(r.body()).contains("uri=/echo/" + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unsafeRequest_isNotReplayedWhenAReusedConnectionDrops() throws Exception {
+        try (TestUpstream up = TestUpstream.start();
+             Gateway gw = Gateway.builder().listener(ListenerConfig.http(0).named("h").bind("127.0.0.1"))
+                     .route(RouteConfig.prefix("/").to(up.url()).build()).ioThreads(1).build()) {
+            gw.start();
+            try (RawHttp raw = new RawHttp("127.0.0.1", gw.address("h").getPort())) {
+                assertThat(raw.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n").readResponse().status()).isEqualTo(200);
+                // the pooled connection is reused for the POST; the upstream takes it, then drops
+                RawHttp.Result r = raw.send("POST /drop HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n").readResponse();
+                assertThat(r.status()).isEqualTo(502);
+            }
+            Thread.sleep(500);
+            assertThat(up.requests()).filteredOn(req -> req.uri().equals("/drop")).hasSize(1);
         }
     }
 

@@ -136,9 +136,11 @@ class ProxyEndToEndTest {
     void forwardedHeaders_untrustedPeerCannotSpoof() throws Exception {
         try (RawHttp raw = new RawHttp("127.0.0.1", httpPort)) {
             RawHttp.Result r = raw.send("GET /echo HTTP/1.1\r\nHost: a.test\r\nX-Forwarded-For: 6.6.6.6\r\n"
-                    + "X-Forwarded-Proto: https\r\nForwarded: for=6.6.6.6\r\nX-Request-Id: abc-123\r\n\r\n").readResponse();
+                    + "X-Forwarded-Proto: https\r\nForwarded: for=6.6.6.6\r\nX-Request-Id: abc-123\r\n"
+                    + "X-Real-IP: 6.6.6.6\r\nX-Forwarded-Port: 1\r\nX-Forwarded-Prefix: /evil\r\n\r\n").readResponse();
             String seen = r.body();
             assertThat(seen).contains("x-forwarded-for: 127.0.0.1\n").doesNotContain("6.6.6.6")
+                    .doesNotContain("x-real-ip").doesNotContain("x-forwarded-port").doesNotContain("/evil")
                     .contains("x-forwarded-proto: http\n").contains("x-forwarded-host: a.test\n")
                     .contains("forwarded: for=127.0.0.1;proto=http;host=a.test\n")
                     .contains("x-request-id: abc-123\n");

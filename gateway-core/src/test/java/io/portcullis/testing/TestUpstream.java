@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /reset}: closes the connection without answering</li>
  *   <li>{@code /garbage}: answers with bytes that are not HTTP</li>
  *   <li>{@code /truncate}: promises 100000 bytes, sends 10 and closes</li>
+ *   <li>{@code /extra}: a complete response followed by the start of an unsolicited one</li>
+ *   <li>{@code /drop}: reads the request, waits 300 ms, closes without answering</li>
  * </ul>
  * Every request head received is recorded for assertions.
  */
@@ -184,8 +186,19 @@ public final class TestUpstream implements AutoCloseable {
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
+            if (path.startsWith("/extra")) {
+                // a complete response followed by the start of another one nobody asked for
+                raw(ctx).writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                        + "HTTP/1.1 299 Poisoned\r\nX-A: ", StandardCharsets.US_ASCII));
+                return;
+            }
+            if (path.startsWith("/drop")) {
+                // reads the request, "works" on it, then drops the connection without answering
+                ctx.executor().schedule(() -> ctx.close(), 300, TimeUnit.MILLISECONDS);
+                return;
+            }
             if (path.startsWith("/garbage")) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer("NOT HTTP AT ALL\r\n\r\n", StandardCharsets.US_ASCII))
+                raw(ctx).writeAndFlush(Unpooled.copiedBuffer("NOT HTTP AT ALL\r\n\r\n", StandardCharsets.US_ASCII))
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
@@ -201,6 +214,11 @@ public final class TestUpstream implements AutoCloseable {
                 sb.append(h.getKey().toLowerCase()).append(": ").append(h.getValue()).append('\n');
             }
             send(ctx, HttpResponseStatus.OK, sb.toString(), keepAlive);
+        }
+
+        /** Writes below the HTTP codec: bytes go out exactly as given. */
+        private ChannelHandlerContext raw(ChannelHandlerContext ctx) {
+            return ctx.pipeline().context(HttpServerCodec.class); // below the codec, above TLS
         }
 
         private String param(QueryStringDecoder q, String name, String def) {

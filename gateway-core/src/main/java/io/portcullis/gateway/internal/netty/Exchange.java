@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.portcullis.gateway.UpstreamConfig;
@@ -29,6 +30,7 @@ import io.portcullis.gateway.internal.routing.Route;
 import io.portcullis.gateway.observe.AccessLog;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -73,6 +75,7 @@ final class Exchange {
     private long bytesIn;
     private long bytesOut;
     private long upstreamQuietSince;
+    private long clientQuietSince;
     private ScheduledFuture<?> timer;
 
     Exchange(ProxyHandler client, HttpRequest request) {
@@ -81,6 +84,7 @@ final class Exchange {
         this.rt = client.runtime;
         this.request = request;
         this.startNanos = System.nanoTime();
+        this.clientQuietSince = startNanos;
         this.requestId = requestId(request.headers());
         this.clientAddress = client.peer;
     }
@@ -140,6 +144,11 @@ final class Exchange {
             out.set(HeaderRules.X_FORWARDED_HOST, fw.xForwardedHost());
         }
         out.set(HeaderRules.FORWARDED, fw.forwarded());
+        if (!fw.peerTrusted()) {
+            for (AsciiString name : HeaderRules.PROXY_FACTS) {
+                out.remove(name);
+            }
+        }
         out.set(Problems.X_REQUEST_ID, requestId);
         if (head.hasBody()) {
             if (head.contentLength() >= 0) {
@@ -173,6 +182,7 @@ final class Exchange {
             return;
         }
         bytesIn += c.content().readableBytes();
+        clientQuietSince = System.nanoTime();
         if (bytesIn > bodyLimit) {
             c.release();
             respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -213,7 +223,7 @@ final class Exchange {
                 onConnected(f.getNow(), false);
             } else if (!done) {
                 Throwable cause = f.cause();
-                if (cause instanceof ConnectTimeoutException) {
+                if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
                     upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT, "connecting to the upstream timed out after "
                             + rt.timeouts().upstreamConnect().toMillis() + " ms");
                 } else if (isTls(cause)) {
@@ -249,6 +259,7 @@ final class Exchange {
             cctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
+        ch.pipeline().get(UpstreamResponseDecoder.class).expectResponseTo(HttpMethod.HEAD.equals(head.method()));
         ch.write(upstreamRequest);
         if (!head.hasBody()) {
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -359,14 +370,16 @@ final class Exchange {
         }
         if (cctx.channel().isWritable()) {
             up.read();
-        } else {
+        } else if (!waitClientWritable) {
             waitClientWritable = true;
+            clientQuietSince = System.nanoTime();
         }
     }
 
     void onClientWritable() {
         if (waitClientWritable && !done && up != null) {
             waitClientWritable = false;
+            clientQuietSince = System.nanoTime();
             upstreamQuietSince = System.nanoTime();
             up.read();
         }
@@ -390,9 +403,10 @@ final class Exchange {
         if (done) {
             return;
         }
-        if (!responseStarted && reusedConnection && !retried && !head.hasBody()) {
-            // A pooled connection the upstream closed just as we reused it: nothing was processed, so
-            // one retry on a fresh connection is safe for a request without a body.
+        if (!responseStarted && reusedConnection && !retried && !head.hasBody() && isSafe(head.method())) {
+            // A pooled connection the upstream closed just as we reused it. The upstream may or may not
+            // have processed the request, so only a safe method (no body, no side effects) is retried,
+            // once, on a fresh connection.
             retried = true;
             releaseUpstream(false);
             connectFresh();
@@ -400,6 +414,11 @@ final class Exchange {
         }
         upstreamFailed(cause != null && isTls(cause) ? "tls" : "reset", HttpResponseStatus.BAD_GATEWAY,
                 "the upstream closed the connection before the response was complete");
+    }
+
+    private static boolean isSafe(HttpMethod m) {
+        return HttpMethod.GET.equals(m) || HttpMethod.HEAD.equals(m) || HttpMethod.OPTIONS.equals(m)
+                || HttpMethod.TRACE.equals(m);
     }
 
     private void upstreamFailed(String kind, HttpResponseStatus status, String detail) {
@@ -522,11 +541,18 @@ final class Exchange {
                     "the upstream did not respond within " + rt.timeouts().upstreamResponse().toSeconds() + " s");
             return;
         }
+        // the client is the slow side: it stopped sending its body, or stopped taking the response
+        long clientLimit = rt.timeouts().clientIdle().toNanos();
+        boolean waitingOnClient = waitClientWritable || (up != null && !requestComplete && !waitUpstreamWritable);
+        if (waitingOnClient && now - clientQuietSince >= clientLimit) {
+            respondError(HttpResponseStatus.REQUEST_TIMEOUT, "the client sent no data for "
+                    + rt.timeouts().clientIdle().toSeconds() + " s while a request body was expected", true, false);
+            return;
+        }
         long next = deadline - now;
-        if (waitingOnUpstream) {
-            next = Math.min(next, upstreamQuietSince + quietLimit - now);
-        } else {
-            next = Math.min(next, quietLimit);
+        next = Math.min(next, waitingOnUpstream ? upstreamQuietSince + quietLimit - now : quietLimit);
+        if (waitingOnClient) {
+            next = Math.min(next, clientQuietSince + clientLimit - now);
         }
         armTimer(next);
     }

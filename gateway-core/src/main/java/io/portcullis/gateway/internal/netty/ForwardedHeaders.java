@@ -19,7 +19,7 @@ final class ForwardedHeaders {
 
     /** The outcome for one request: the values to send upstream, and who the client really is. */
     record Result(String xForwardedFor, String xForwardedProto, String xForwardedHost, String forwarded,
-                  InetAddress client) {
+                  InetAddress client, boolean peerTrusted) {
     }
 
     static Result compute(HttpHeaders in, InetAddress peer, String scheme, String authority, CidrSet trusted) {
@@ -27,7 +27,7 @@ final class ForwardedHeaders {
         boolean peerTrusted = !trusted.isEmpty() && trusted.contains(peer);
         String element = forwardedElement(peer, scheme, authority);
         if (!peerTrusted) {
-            return new Result(peerText, scheme, authority, element, peer);
+            return new Result(peerText, scheme, authority, element, peer, false);
         }
         String xff = joined(in.getAll(HeaderRules.X_FORWARDED_FOR));
         String proto = in.get(HeaderRules.X_FORWARDED_PROTO);
@@ -44,7 +44,7 @@ final class ForwardedHeaders {
             client = rightmostUntrusted(xff, trusted, peer);
         }
         return new Result(xff == null ? peerText : xff + ", " + peerText, proto, host,
-                fwd == null ? element : fwd + ", " + element, client);
+                fwd == null ? element : fwd + ", " + element, client, true);
     }
 
     private static InetAddress rightmostUntrusted(String xff, CidrSet trusted, InetAddress peer) {

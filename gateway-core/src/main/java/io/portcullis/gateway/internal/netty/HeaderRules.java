@@ -21,6 +21,18 @@ final class HeaderRules {
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString FORWARDED = AsciiString.cached("forwarded");
 
+    /**
+     * Other headers that frameworks (Spring's ForwardedHeaderFilter, Tomcat's RemoteIpValve, ...)
+     * read as facts about the client or the front end; dropped unless the peer is a trusted proxy.
+     */
+    static final AsciiString[] PROXY_FACTS = {
+        AsciiString.cached("x-forwarded-port"), AsciiString.cached("x-forwarded-prefix"),
+        AsciiString.cached("x-forwarded-ssl"), AsciiString.cached("x-forwarded-server"),
+        AsciiString.cached("x-forwarded-scheme"), AsciiString.cached("x-real-ip"),
+        AsciiString.cached("x-client-ip"), AsciiString.cached("true-client-ip"),
+        AsciiString.cached("x-original-forwarded-for"), AsciiString.cached("front-end-https"),
+    };
+
     private HeaderRules() {
     }
 

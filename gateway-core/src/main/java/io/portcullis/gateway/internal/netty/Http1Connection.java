@@ -1,6 +1,7 @@
 package io.portcullis.gateway.internal.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -67,17 +68,24 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
     /** The exchange ended and the connection stays open for another request. */
     void exchangeDone() {
         if (runtime.draining()) {
-            ctx.close();
+            closeAfterFlush();
             return;
         }
-        arm(State.IDLE);
+        // part of the next request may already be here (pipelined): then its head timer runs now
+        StrictHttpRequestDecoder decoder = ctx.pipeline().get(StrictHttpRequestDecoder.class);
+        arm(decoder != null && decoder.buffered() > 0 ? State.HEAD : State.IDLE);
+    }
+
+    /** Closes once everything written so far has left: a finished response is never cut short. */
+    private void closeAfterFlush() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void drain() {
         ctx.executor().execute(() -> {
             if (state != State.BUSY) {
-                ctx.close();
+                closeAfterFlush();
             }
             // a busy connection closes after its response: the exchange sees runtime.draining()
         });

@@ -145,7 +145,7 @@ record RequestHead(
                 throw new Rejected(HttpResponseStatus.EXPECTATION_FAILED,
                         "only 'Expect: 100-continue' is supported", !hasBody);
             }
-            expectContinue = hasBody;
+            expectContinue = hasBody && !http10; // RFC 9110 10.1.1: ignore the expectation from HTTP/1.0
         }
         boolean keepAlive = h2 || HttpUtil.isKeepAlive(req);
         return new RequestHead(req.method(), host, authority, path, target.rawQueryOrNull(), contentLength,

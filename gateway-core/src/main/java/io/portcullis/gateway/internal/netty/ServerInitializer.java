@@ -68,7 +68,15 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 });
                 p.addLast("alpn", new Alpn());
             }
-            case HTTP -> p.addLast("detect", new PriorKnowledgeDetector(this));
+            case HTTP -> {
+                p.addLast("detect", new PriorKnowledgeDetector(this));
+                // until the detector picks a protocol no other timer runs: bound the silent connection
+                ch.eventLoop().schedule(() -> {
+                    if (ch.pipeline().get(PriorKnowledgeDetector.class) != null) {
+                        ch.close();
+                    }
+                }, runtime.timeouts().requestHeaders().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
             case REDIRECT -> {
                 ch.config().setAutoRead(false);
                 Http1Connection h1 = new Http1Connection(runtime);

@@ -45,6 +45,11 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
         super(config);
     }
 
+    /** Bytes received and not yet decoded (the start of a pipelined request, for example). */
+    int buffered() {
+        return actualReadableBytes();
+    }
+
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
         throw new ContentLengthWithChunkedException();

@@ -46,6 +46,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = owner;
         if (ex != null) {
             ex.onUpstreamReadComplete();
+        } else if (ctx.pipeline().get(UpstreamResponseDecoder.class).buffered() > 0) {
+            // part of an unsolicited message while idle: never hand this connection out again
+            pool.remove(upstream, ctx.channel());
+            ctx.close();
         }
     }
 

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -49,7 +49,7 @@ final class UpstreamPool {
         }
         Channel ch;
         while ((ch = q.pollLast()) != null) {
-            if (ch.isActive()) {
+            if (ch.isActive() && ch.pipeline().get(UpstreamResponseDecoder.class).buffered() == 0) {
                 ch.config().setAutoRead(false);
                 return ch;
             }
@@ -77,10 +77,11 @@ final class UpstreamPool {
                             h.setHandshakeTimeoutMillis(runtime.timeouts().upstreamConnect().toMillis());
                             p.addLast("ssl", h);
                         }
-                        p.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                        p.addLast("decoder", new UpstreamResponseDecoder(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(8192)
                                 .setMaxHeaderSize(64 * 1024)
-                                .setMaxChunkSize(64 * 1024), false, false));
+                                .setMaxChunkSize(64 * 1024)));
+                        p.addLast("encoder", new HttpRequestEncoder());
                         p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
                         p.addLast("upstream", new UpstreamHandler(UpstreamPool.this, upstream));
                     }
@@ -108,9 +109,12 @@ final class UpstreamPool {
         return ready;
     }
 
-    /** Returns a connection whose last exchange completed cleanly; closes it when the pool is full. */
+    /**
+     * Returns a connection whose last exchange completed cleanly; closes it when the pool is full or
+     * when the upstream sent anything beyond its response.
+     */
     void release(UpstreamConfig upstream, Channel ch) {
-        if (!ch.isActive() || runtime.draining()) {
+        if (!ch.isActive() || runtime.draining() || ch.pipeline().get(UpstreamResponseDecoder.class).buffered() > 0) {
             ch.close();
             return;
         }
