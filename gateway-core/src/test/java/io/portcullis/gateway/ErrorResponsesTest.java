@@ -229,6 +229,26 @@ class ErrorResponsesTest {
     }
 
     @Test
+    void connectionsBeyondTheListenerLimit_areClosedAtOnce() throws Exception {
+        try (TestUpstream up = TestUpstream.start();
+             Gateway gw = Gateway.builder().listener(ListenerConfig.http(0).named("h").bind("127.0.0.1"))
+                     .route(RouteConfig.prefix("/").to(up.url()).build())
+                     .limits(Limits.builder().maxConnections(2).build()).build()) {
+            gw.start();
+            int p = gw.address("h").getPort();
+            try (RawHttp a = new RawHttp("127.0.0.1", p); RawHttp b = new RawHttp("127.0.0.1", p)) {
+                assertThat(a.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n").readResponse().status()).isEqualTo(200);
+                assertThat(b.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n").readResponse().status()).isEqualTo(200);
+                try (RawHttp c = new RawHttp("127.0.0.1", p)) {
+                    assertThat(c.readUntilCloseOrQuiet(2000).closed()).as("third connection closed").isTrue();
+                }
+                // the first two are unaffected
+                assertThat(a.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n").readResponse().status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void upstreamTooSlow_is504() throws Exception {
         long start = System.nanoTime();
         RawHttp.Result r;

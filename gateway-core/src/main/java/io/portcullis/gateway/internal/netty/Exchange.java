@@ -6,7 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -40,6 +41,13 @@ import javax.net.ssl.SSLException;
  * stays flat for any body size.
  */
 final class Exchange {
+
+    /**
+     * Headers built from already-checked parts (the client's were checked by {@link HeaderRules},
+     * the upstream's by Netty's decoder), so the copy skips a second validation pass.
+     */
+    private static final HttpHeadersFactory CHECKED_HEADERS =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final ProxyHandler client;
     private final ChannelHandlerContext cctx;
@@ -129,7 +137,7 @@ final class Exchange {
 
     private HttpRequest buildUpstreamRequest() {
         HttpHeaders in = request.headers();
-        HttpHeaders out = new DefaultHttpHeaders();
+        HttpHeaders out = CHECKED_HEADERS.newHeaders();
         HeaderRules.copyEndToEnd(in, out, HttpHeaderNames.HOST, HeaderRules.X_FORWARDED_FOR,
                 HeaderRules.X_FORWARDED_PROTO, HeaderRules.X_FORWARDED_HOST, HeaderRules.FORWARDED,
                 Problems.X_REQUEST_ID, HttpHeaderNames.EXPECT, HttpHeaderNames.CONTENT_LENGTH);
@@ -334,7 +342,7 @@ final class Exchange {
     }
 
     private HttpResponse clientResponse(HttpResponse res) {
-        HttpHeaders out = new DefaultHttpHeaders();
+        HttpHeaders out = CHECKED_HEADERS.newHeaders();
         HeaderRules.copyEndToEnd(res.headers(), out, Problems.X_REQUEST_ID);
         out.set(Problems.X_REQUEST_ID, requestId);
         int code = res.status().code();
