@@ -278,8 +278,7 @@ final class Exchange {
             pendingContent = null;
             ch.write(c);
         }
-        ch.flush();
-        ch.read();
+        ch.flush(); // the upstream channel reads on its own (auto-read) unless the client pushes back
         if (head.hasBody() && !requestComplete) {
             if (ch.isWritable()) {
                 client.readClient();
@@ -376,11 +375,11 @@ final class Exchange {
         if (responseComplete) {
             return;
         }
-        if (cctx.channel().isWritable()) {
-            up.read();
-        } else if (!waitClientWritable) {
+        if (!cctx.channel().isWritable() && !waitClientWritable) {
+            // backpressure: stop reading the upstream until the client drains what it has
             waitClientWritable = true;
             clientQuietSince = System.nanoTime();
+            up.config().setAutoRead(false);
         }
     }
 
@@ -389,7 +388,7 @@ final class Exchange {
             waitClientWritable = false;
             clientQuietSince = System.nanoTime();
             upstreamQuietSince = System.nanoTime();
-            up.read();
+            up.config().setAutoRead(true);
         }
     }
 

@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connections to upstreams, owned by one event loop: a request and its upstream
- * connection share that loop, so nothing here is locked. Idle connections read with auto-read on,
- * so a connection the upstream closes leaves the pool at once.
+ * connection share that loop, so nothing here is locked. Upstream channels read with auto-read on
+ * (an exchange turns it off only while its client pushes back), so a connection the upstream
+ * closes or writes to while idle leaves the pool at once.
  */
 final class UpstreamPool {
     /** Idle connections kept per upstream on one loop. */
@@ -50,7 +51,6 @@ final class UpstreamPool {
         Channel ch;
         while ((ch = q.pollLast()) != null) {
             if (ch.isActive() && ch.pipeline().get(UpstreamResponseDecoder.class).buffered() == 0) {
-                ch.config().setAutoRead(false);
                 return ch;
             }
         }
@@ -65,7 +65,6 @@ final class UpstreamPool {
                 .group(loop)
                 .channel(runtime.transport().socketChannel())
                 .resolver(runtime.resolverGroup())
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) runtime.timeouts().upstreamConnect().toMillis())
                 .handler(new ChannelInitializer<Channel>() {
