@@ -249,6 +249,21 @@ class ErrorResponsesTest {
     }
 
     @Test
+    void wholeRequestTimeout_is504EvenWhileTheUpstreamTrickles() throws Exception {
+        try (TestUpstream up = TestUpstream.start();
+             Gateway gw = Gateway.builder().listener(ListenerConfig.http(0).named("h").bind("127.0.0.1"))
+                     .route(RouteConfig.prefix("/").to(up.url()).build())
+                     .timeouts(Timeouts.builder().request(Duration.ofMillis(800)).build()).build()) {
+            gw.start();
+            try (RawHttp raw = new RawHttp("127.0.0.1", gw.address("h").getPort())) {
+                RawHttp.Result r = raw.send("GET /slow?ms=3000 HTTP/1.1\r\nHost: a\r\n\r\n").readResponse();
+                assertProblem(r, 504);
+                assertThat(r.body()).contains("did not complete within");
+            }
+        }
+    }
+
+    @Test
     void upstreamTooSlow_is504() throws Exception {
         long start = System.nanoTime();
         RawHttp.Result r;

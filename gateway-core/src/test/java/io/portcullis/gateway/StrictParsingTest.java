@@ -175,6 +175,16 @@ class StrictParsingTest {
     }
 
     @Test
+    void h2_settingsCarryTheLimits() throws Exception {
+        try (NettyH2Client client = new NettyH2Client("127.0.0.1", tlsPort, true)) {
+            var settings = client.serverSettings();
+            assertThat(settings.maxConcurrentStreams()).isEqualTo(100L);
+            assertThat(settings.initialWindowSize()).isEqualTo(64 * 1024);
+            assertThat(settings.maxHeaderListSize()).isEqualTo(32L * 1024);
+        }
+    }
+
+    @Test
     void h2cPriorKnowledge_onCleartextListener() throws Exception {
         try (NettyH2Client client = new NettyH2Client("127.0.0.1", port, false)) {
             NettyH2Client.Response r = client.send(NettyH2Client.headers("POST", "localhost", "/upload"), "hello");

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
@@ -43,6 +45,7 @@ public final class NettyH2Client implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
     private final String negotiated;
+    private final CompletableFuture<Http2Settings> serverSettings = new CompletableFuture<>();
 
     public NettyH2Client(String host, int port, boolean tls) throws Exception {
         SslContext ssl = tls ? SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
@@ -64,6 +67,14 @@ public final class NettyH2Client implements AutoCloseable {
                             protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
                             }
                         }));
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<Object>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof Http2SettingsFrame settings) {
+                                    serverSettings.complete(settings.settings());
+                                }
+                            }
+                        });
                     }
                 }).connect(host, port).sync().channel();
         if (ssl != null) {
@@ -77,6 +88,11 @@ public final class NettyH2Client implements AutoCloseable {
 
     public String negotiatedProtocol() {
         return negotiated;
+    }
+
+    /** The server's first SETTINGS frame. */
+    public Http2Settings serverSettings() throws Exception {
+        return serverSettings.get(5, TimeUnit.SECONDS);
     }
 
     public boolean isOpen() {

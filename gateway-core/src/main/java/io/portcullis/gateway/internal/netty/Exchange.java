@@ -233,7 +233,7 @@ final class Exchange {
                 Throwable cause = f.cause();
                 if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
                     upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT, "connecting to the upstream timed out after "
-                            + rt.timeouts().upstreamConnect().toMillis() + " ms");
+                            + Problems.duration(rt.timeouts().upstreamConnect()));
                 } else if (isTls(cause)) {
                     upstreamFailed("tls", HttpResponseStatus.BAD_GATEWAY,
                             "the TLS handshake with the upstream failed (certificate or protocol)");
@@ -538,14 +538,14 @@ final class Exchange {
         long deadline = startNanos + rt.timeouts().request().toNanos();
         if (now - deadline >= 0) {
             upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT,
-                    "the request did not complete within " + rt.timeouts().request().toSeconds() + " s");
+                    "the request did not complete within " + Problems.duration(rt.timeouts().request()));
             return;
         }
         long quietLimit = rt.timeouts().upstreamResponse().toNanos();
         boolean waitingOnUpstream = up != null && requestComplete && !waitClientWritable;
         if (waitingOnUpstream && now - upstreamQuietSince >= quietLimit) {
             upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT,
-                    "the upstream did not respond within " + rt.timeouts().upstreamResponse().toSeconds() + " s");
+                    "the upstream did not respond within " + Problems.duration(rt.timeouts().upstreamResponse()));
             return;
         }
         // the client is the slow side: it stopped sending its body, or stopped taking the response
@@ -553,7 +553,7 @@ final class Exchange {
         boolean waitingOnClient = waitClientWritable || (up != null && !requestComplete && !waitUpstreamWritable);
         if (waitingOnClient && now - clientQuietSince >= clientLimit) {
             respondError(HttpResponseStatus.REQUEST_TIMEOUT, "the client sent no data for "
-                    + rt.timeouts().clientIdle().toSeconds() + " s while a request body was expected", true, false);
+                    + Problems.duration(rt.timeouts().clientIdle()) + " while a request body was expected", true, false);
             return;
         }
         long next = deadline - now;

@@ -112,8 +112,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
         }
         if (state == State.HEAD) {
             var res = Problems.response(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-                    "the request head was not received within " + runtime.timeouts().requestHeaders().toSeconds()
-                            + " s", null, false);
+                    "the request head was not received within " + Problems.duration(runtime.timeouts().requestHeaders()), null, false);
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             // written from the channel's tail so it passes the response encoder
             ctx.channel().writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);

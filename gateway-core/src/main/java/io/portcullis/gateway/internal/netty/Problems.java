@@ -53,6 +53,12 @@ final class Problems {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A duration for a message: {@code 800 ms}, {@code 20 s}. */
+    static String duration(java.time.Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+    }
+
     static void quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
