@@ -12,6 +12,8 @@ import io.portcullis.gateway.internal.netty.ServerInitializer;
 import io.portcullis.gateway.internal.netty.Transport;
 import io.portcullis.gateway.internal.tls.ServerTlsContexts;
 import io.portcullis.gateway.observe.GatewayMetrics;
+import io.portcullis.gateway.policy.PolicySpec;
+import io.portcullis.gateway.policy.ProviderContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     private final Transport transport;
     private final List<ServerTlsContexts> tls;
     private final GatewayRuntime.Prepared prepared;
+    private final ThreadPoolExecutor blocking;
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -78,7 +86,30 @@ public final class Gateway implements AutoCloseable {
             }
         }
         this.tls = contexts;
-        this.prepared = GatewayRuntime.prepare(config);
+        this.blocking = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "portcullis-blocking");
+            t.setDaemon(true);
+            return t;
+        });
+        this.blocking.allowCoreThreadTimeOut(true);
+        MeterRegistry meters = registry;
+        ExecutorService blockingExecutor = blocking;
+        this.prepared = GatewayRuntime.prepare(config, new ProviderContext() {
+            @Override
+            public MeterRegistry meterRegistry() {
+                return meters;
+            }
+
+            @Override
+            public Executor blockingExecutor() {
+                return blockingExecutor;
+            }
+
+            @Override
+            public Clock clock() {
+                return Clock.systemUTC();
+            }
+        });
     }
 
     public static Builder builder() {
@@ -201,6 +232,7 @@ public final class Gateway implements AutoCloseable {
         if (tlsReloader != null) {
             tlsReloader.shutdownNow();
         }
+        blocking.shutdownNow();
         for (ServerTlsContexts t : tls) {
             if (t != null) {
                 t.close();
@@ -227,6 +259,7 @@ public final class Gateway implements AutoCloseable {
         private MeterRegistry meterRegistry;
         private AcmeHttpChallenges acme = AcmeHttpChallenges.NONE;
         private boolean nio;
+        private final List<PolicySpec> policies = new ArrayList<>();
 
         private Builder() {
         }
@@ -241,6 +274,7 @@ public final class Gateway implements AutoCloseable {
             ioThreads = c.ioThreads();
             healthPath = c.healthPath();
             trustIncomingRequestId = c.trustIncomingRequestId();
+            policies.addAll(c.policies());
             return this;
         }
 
@@ -253,6 +287,8 @@ public final class Gateway implements AutoCloseable {
         /** Path the gateway answers itself on every listener; null turns it off. Default {@code /healthz}. */
         public Builder healthPath(String v) { healthPath = v; return this; }
         public Builder trustIncomingRequestId(boolean v) { trustIncomingRequestId = v; return this; }
+        /** Appends a gateway-wide policy: it runs before every route's chain and also sees 404 responses. */
+        public Builder policy(PolicySpec v) { policies.add(Objects.requireNonNull(v, "policy")); return this; }
         public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
         public Builder acmeHttpChallenges(AcmeHttpChallenges v) { acme = Objects.requireNonNull(v, "acme"); return this; }
         /** Forces the NIO transport even where native epoll is available (tests, diagnostics). */
@@ -260,7 +296,7 @@ public final class Gateway implements AutoCloseable {
 
         public GatewayConfig buildConfig() {
             return new GatewayConfig(listeners, routes, limits, timeouts, trustedProxies, ioThreads, healthPath,
-                    trustIncomingRequestId);
+                    trustIncomingRequestId, policies);
         }
 
         public Gateway build() {

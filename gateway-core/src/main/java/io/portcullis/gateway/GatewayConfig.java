@@ -3,6 +3,7 @@ package io.portcullis.gateway;
 import static io.portcullis.gateway.ConfigException.check;
 
 import io.portcullis.gateway.internal.net.Cidr;
+import io.portcullis.gateway.policy.PolicySpec;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,8 @@ import java.util.Set;
  * @param healthPath             path answered by the gateway itself on every listener (200 while
  *                               serving, 503 while draining); null disables it
  * @param trustIncomingRequestId keep a well-formed incoming {@code X-Request-Id} instead of generating one
+ * @param policies               gateway-wide policies: run before every route's own, and the only ones
+ *                               that see responses made when no route matched (404)
  */
 public record GatewayConfig(
         List<ListenerConfig> listeners,
@@ -30,7 +33,8 @@ public record GatewayConfig(
         List<String> trustedProxies,
         int ioThreads,
         String healthPath,
-        boolean trustIncomingRequestId) {
+        boolean trustIncomingRequestId,
+        List<PolicySpec> policies) {
 
     public GatewayConfig {
         listeners = List.copyOf(ConfigException.required(listeners, "listeners", "at least one listener"));
@@ -58,6 +62,7 @@ public record GatewayConfig(
                 throw new ConfigException("trustedProxies[" + i + "]", e.getMessage());
             }
         }
+        policies = List.copyOf(policies == null ? List.of() : policies);
         check(ioThreads >= 0, "ioThreads", ioThreads + " (expected: >= 0; 0 = one per core)");
         check(healthPath == null || (healthPath.startsWith("/") && !healthPath.contains("?")), "healthPath",
                 "'" + healthPath + "' (expected: a path starting with /, or none)");

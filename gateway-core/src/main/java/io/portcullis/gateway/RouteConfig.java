@@ -2,6 +2,7 @@ package io.portcullis.gateway;
 
 import static io.portcullis.gateway.ConfigException.check;
 
+import io.portcullis.gateway.policy.PolicySpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Set;
  * @param rewrite             how the path is changed before forwarding
  * @param rewriteTo           the new prefix for {@link Rewrite#REPLACE_PREFIX}
  * @param maxRequestBodyBytes overrides {@link Limits#maxRequestBodyBytes()} for this route; null keeps it
+ * @param policies            this route's policy chain, run in order after the gateway-wide policies
  */
 public record RouteConfig(
         String id,
@@ -37,7 +39,8 @@ public record RouteConfig(
         UpstreamConfig upstream,
         Rewrite rewrite,
         String rewriteTo,
-        Long maxRequestBodyBytes) {
+        Long maxRequestBodyBytes,
+        List<PolicySpec> policies) {
 
     /** How a route's path matches. */
     public enum PathMatch { EXACT, PREFIX }
@@ -85,6 +88,7 @@ public record RouteConfig(
         }
         check(maxRequestBodyBytes == null || maxRequestBodyBytes >= 0, "maxRequestBodyBytes",
                 maxRequestBodyBytes + " (expected: >= 0)");
+        policies = List.copyOf(policies == null ? List.of() : policies);
     }
 
     private static boolean hasDotSegment(String p) {
@@ -122,6 +126,7 @@ public record RouteConfig(
         private Rewrite rewrite = Rewrite.NONE;
         private String rewriteTo;
         private Long maxRequestBodyBytes;
+        private final List<PolicySpec> policies = new ArrayList<>();
 
         private Builder(String path, PathMatch pathMatch) {
             this.path = path;
@@ -136,11 +141,13 @@ public record RouteConfig(
         public Builder stripPrefix() { rewrite = Rewrite.STRIP_PREFIX; rewriteTo = null; return this; }
         public Builder replacePrefix(String v) { rewrite = Rewrite.REPLACE_PREFIX; rewriteTo = v; return this; }
         public Builder maxRequestBodyBytes(long v) { maxRequestBodyBytes = v; return this; }
+        /** Appends a policy to this route's chain. */
+        public Builder policy(PolicySpec v) { policies.add(Objects.requireNonNull(v, "policy")); return this; }
 
         public RouteConfig build() {
             String routeId = id != null ? id : (hosts.isEmpty() ? "" : String.join(",", hosts)) + path;
             return new RouteConfig(routeId, hosts, path, pathMatch, methods, upstream, rewrite, rewriteTo,
-                    maxRequestBodyBytes);
+                    maxRequestBodyBytes, policies);
         }
     }
 }

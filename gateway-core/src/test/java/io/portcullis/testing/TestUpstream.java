@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /garbage}: answers with bytes that are not HTTP</li>
  *   <li>{@code /truncate}: promises 100000 bytes, sends 10 and closes</li>
  *   <li>{@code /extra}: a complete response followed by the start of an unsolicited one</li>
+ *   <li>{@code /set-headers?name=value...}: an empty 200 with those response headers</li>
  *   <li>{@code /drop}: reads the request, waits 300 ms, closes without answering</li>
  * </ul>
  * Every request head received is recorded for assertions.
@@ -202,6 +203,15 @@ public final class TestUpstream implements AutoCloseable {
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
+            if (path.startsWith("/set-headers")) {
+                // answers with the query parameters as response headers
+                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.EMPTY_BUFFER);
+                q.parameters().forEach((k, v) -> res.headers().set(k, v.get(0)));
+                res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                ctx.writeAndFlush(res);
+                return;
+            }
             if (path.startsWith("/upload")) {
                 send(ctx, HttpResponseStatus.OK, "bytes=" + bodyBytes + " sum=" + sum, keepAlive);
                 return;
@@ -234,6 +244,8 @@ public final class TestUpstream implements AutoCloseable {
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
                     .set("x-upstream-header", "yes")
                     .set("keep-alive", "timeout=5")
+                    .set("server", "TestUpstream/1.0")
+                    .set("x-powered-by", "tests")
                     .set("proxy-authenticate", "Basic");
             if (!keepAlive) {
                 res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

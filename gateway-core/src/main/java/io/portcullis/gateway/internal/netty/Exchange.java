@@ -29,6 +29,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.portcullis.gateway.UpstreamConfig;
 import io.portcullis.gateway.internal.routing.Route;
 import io.portcullis.gateway.observe.AccessLog;
+import io.portcullis.gateway.policy.AttrKey;
+import io.portcullis.gateway.policy.Decision;
+import io.portcullis.gateway.policy.Policy;
+import io.portcullis.gateway.policy.Principal;
+import io.portcullis.gateway.policy.RequestContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -40,12 +47,14 @@ import javax.net.ssl.SSLException;
  * read from one side only when the other side can take it (Netty's channel writability), so memory
  * stays flat for any body size.
  */
-final class Exchange {
+final class Exchange implements RequestContext {
 
     /**
      * Headers built from already-checked parts (the client's were checked by {@link HeaderRules},
      * the upstream's by Netty's decoder), so the copy skips a second validation pass.
      */
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
     private static final HttpHeadersFactory CHECKED_HEADERS =
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
@@ -57,6 +66,9 @@ final class Exchange {
     private final String requestId;
 
     private RequestHead head;
+    private Policy[] policies;
+    private Principal principal;
+    private Object[] attrs;
     private Route route;
     private String routeId = "none";
     private UpstreamConfig upstream;
@@ -125,8 +137,75 @@ final class Exchange {
                     "request body is larger than " + bodyLimit + " bytes", true, false);
             return;
         }
-        upstreamRequest = buildUpstreamRequest();
         armTimer(Math.min(rt.timeouts().request().toNanos(), rt.timeouts().upstreamResponse().toNanos()));
+        policies = rt.policies().forRoute(routeId);
+        runPolicies(0);
+    }
+
+    // ---- policy chain ------------------------------------------------------------------------
+
+    /** Runs the chain from {@code index}; goes upstream when every policy let the request through. */
+    private void runPolicies(int index) {
+        for (int i = index; i < policies.length; i++) {
+            Decision d;
+            try {
+                d = policies[i].onRequest(this);
+            } catch (RuntimeException e) {
+                policyFailed(i, e);
+                return;
+            }
+            if (!onDecision(i, d)) {
+                return;
+            }
+        }
+        goUpstream();
+    }
+
+    /** Applies a decision of policy {@code i}; true when the chain goes on with the next policy. */
+    private boolean onDecision(int i, Decision d) {
+        if (d instanceof Decision.Continue) {
+            return true;
+        }
+        if (d instanceof Decision.Respond r) {
+            respond(HttpResponseStatus.valueOf(r.status()), r.detail(), r.problem(), r.headers(), false, false);
+            return false;
+        }
+        if (d instanceof Decision.Suspend s) {
+            s.stage().whenComplete((next, error) -> cctx.executor().execute(() -> {
+                if (done) {
+                    return;
+                }
+                if (error != null || next == null) {
+                    policyFailed(i, error != null ? error : new NullPointerException("null decision"));
+                } else if (onDecision(i, next)) {
+                    runPolicies(i + 1);
+                }
+            }));
+            return false;
+        }
+        policyFailed(i, new IllegalStateException("unknown decision " + d));
+        return false;
+    }
+
+    private void policyFailed(int i, Throwable e) {
+        LOG.error("request {}: policy {} ({}) failed", requestId, i, policies[i].getClass().getName(), e);
+        respondError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the gateway could not evaluate this request", false, false);
+    }
+
+    /** The response-side hook of every policy the request met, last first; never lets one break the response. */
+    private void applyResponsePolicies(HttpHeaders headers) {
+        Policy[] chain = policies != null ? policies : rt.policies().defaults();
+        for (int i = chain.length - 1; i >= 0; i--) {
+            try {
+                chain[i].onResponse(this, headers);
+            } catch (RuntimeException e) {
+                LOG.error("request {}: response hook of {} failed", requestId, chain[i].getClass().getName(), e);
+            }
+        }
+    }
+
+    private void goUpstream() {
+        upstreamRequest = buildUpstreamRequest();
         Channel pooled = rt.pool(cctx.channel().eventLoop()).pollIdle(upstream);
         if (pooled != null) {
             onConnected(pooled, true);
@@ -364,6 +443,7 @@ final class Exchange {
                 out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }
+        applyResponsePolicies(out);
         return new DefaultHttpResponse(HttpVersion.HTTP_1_1, res.status(), out);
     }
 
@@ -461,12 +541,35 @@ final class Exchange {
      * stays usable only if the request is fully read or had no body, and nothing forbids it.
      */
     private void respondError(HttpResponseStatus st, String detail, boolean closeConnection, boolean goAway) {
+        respond(st, detail, true, HttpHeaders.EMPTY_HEADERS, closeConnection, goAway);
+    }
+
+    /** A gateway-made response: a problem+json body, or none; the policies' response hooks apply. */
+    private void respond(HttpResponseStatus st, String detail, boolean problem, HttpHeaders extra,
+                         boolean closeConnection, boolean goAway) {
         if (responseStarted) {
             abort();
             return;
         }
         boolean headRequest = head != null && HttpMethod.HEAD.equals(head.method());
-        FullHttpResponse res = Problems.response(cctx.alloc(), st, detail, requestId, headRequest);
+        FullHttpResponse res;
+        if (problem) {
+            res = Problems.response(cctx.alloc(), st, detail, requestId, headRequest);
+        } else {
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, Unpooled.EMPTY_BUFFER);
+            res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0).set(Problems.X_REQUEST_ID, requestId);
+        }
+        if (!extra.isEmpty()) {
+            for (var e : extra) {
+                if (HeaderRules.validName(e.getKey()) && HeaderRules.validValue(e.getValue())
+                        && !HeaderRules.isHopByHop(e.getKey())) {
+                    res.headers().add(e.getKey(), e.getValue());
+                }
+            }
+        }
+        if (head != null) {
+            applyResponsePolicies(res.headers());
+        }
         boolean bodyPending = head == null || (head.hasBody() && !requestComplete);
         boolean reuse = !closeConnection && !bodyPending && (client.h2 || (head.keepAlive() && !rt.draining()));
         if (!client.h2 && !reuse) {
@@ -594,5 +697,85 @@ final class Exchange {
             }
         }
         return RequestIds.generate();
+    }
+
+    // ---- RequestContext ----------------------------------------------------------------------
+
+    @Override
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String host() {
+        return head.host();
+    }
+
+    @Override
+    public String path() {
+        return head.path();
+    }
+
+    @Override
+    public String query() {
+        return head.query();
+    }
+
+    @Override
+    public HttpHeaders requestHeaders() {
+        return request.headers();
+    }
+
+    @Override
+    public InetAddress clientAddress() {
+        if (clientAddress == client.peer && !rt.trustedProxies().isEmpty()) {
+            clientAddress = ForwardedHeaders.compute(request.headers(), client.peer, client.scheme, head.authority(),
+                    rt.trustedProxies()).client();
+        }
+        return clientAddress;
+    }
+
+    @Override
+    public boolean secure() {
+        return "https".equals(client.scheme);
+    }
+
+    @Override
+    public String protocol() {
+        return client.h2 ? "HTTP/2" : request.protocolVersion().text();
+    }
+
+    @Override
+    public String routeId() {
+        return routeId;
+    }
+
+    @Override
+    public Principal principal() {
+        return principal;
+    }
+
+    @Override
+    public void principal(Principal p) {
+        this.principal = p;
+    }
+
+    @Override
+    public <T> T attr(AttrKey<T> key) {
+        Object[] a = attrs;
+        return a == null || key.index() >= a.length ? null : key.cast(a[key.index()]);
+    }
+
+    @Override
+    public <T> void attr(AttrKey<T> key, T value) {
+        if (attrs == null || key.index() >= attrs.length) {
+            attrs = java.util.Arrays.copyOf(attrs == null ? new Object[0] : attrs, Math.max(8, key.index() + 1));
+        }
+        attrs[key.index()] = value;
     }
 }

@@ -10,14 +10,17 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.portcullis.gateway.AcmeHttpChallenges;
 import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.GatewayConfig;
 import io.portcullis.gateway.Limits;
 import io.portcullis.gateway.Timeouts;
 import io.portcullis.gateway.UpstreamConfig;
 import io.portcullis.gateway.internal.net.CidrSet;
+import io.portcullis.gateway.internal.policy.PolicyChains;
 import io.portcullis.gateway.internal.routing.Router;
 import io.portcullis.gateway.internal.tls.ClientTlsContexts;
 import io.portcullis.gateway.observe.GatewayMetrics;
+import io.portcullis.gateway.policy.ProviderContext;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -41,6 +44,7 @@ public final class GatewayRuntime {
     private final EventLoopGroup workers;
     private final AddressResolverGroup<InetSocketAddress> resolverGroup;
     private final Router router;
+    private final PolicyChains policies;
     private final GatewayMetrics metrics;
     private final AcmeHttpChallenges acme;
     private final CidrSet trustedProxies;
@@ -50,12 +54,14 @@ public final class GatewayRuntime {
     private volatile boolean draining;
 
     /** What can be checked and built before any socket opens: config errors surface at build time. */
-    public record Prepared(GatewayConfig config, Router router, Map<String, SslContext> upstreamSsl) {
+    public record Prepared(GatewayConfig config, Router router, Map<String, SslContext> upstreamSsl,
+                           PolicyChains policies) {
     }
 
-    /** Compiles the router and the upstream TLS contexts; throws {@link ConfigException} naming the field. */
-    public static Prepared prepare(GatewayConfig config) {
+    /** Compiles the router, the policy chains and the upstream TLS contexts; throws {@link ConfigException} naming the field. */
+    public static Prepared prepare(GatewayConfig config, ProviderContext providerContext) {
         Router router = Router.compile(config.routes());
+        PolicyChains policies = PolicyChains.compile(config, providerContext, Gateway.class.getClassLoader());
         Map<String, SslContext> ssl = new HashMap<>();
         for (int i = 0; i < config.routes().size(); i++) {
             UpstreamConfig up = config.routes().get(i).upstream();
@@ -67,7 +73,7 @@ public final class GatewayRuntime {
                 }
             }
         }
-        return new Prepared(config, router, Map.copyOf(ssl));
+        return new Prepared(config, router, Map.copyOf(ssl), policies);
     }
 
     public GatewayRuntime(Prepared prepared, Transport transport, EventLoopGroup workers,
@@ -78,6 +84,7 @@ public final class GatewayRuntime {
         this.metrics = metrics;
         this.acme = acme;
         this.router = prepared.router();
+        this.policies = prepared.policies();
         this.upstreamSsl = prepared.upstreamSsl();
         this.trustedProxies = CidrSet.of(config.trustedProxies());
         for (EventExecutor e : workers) {
@@ -115,6 +122,10 @@ public final class GatewayRuntime {
 
     Router router() {
         return router;
+    }
+
+    PolicyChains policies() {
+        return policies;
     }
 
     GatewayMetrics metrics() {

@@ -1,0 +1,93 @@
+package io.portcullis.gateway.internal.policy;
+
+import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.GatewayConfig;
+import io.portcullis.gateway.RouteConfig;
+import io.portcullis.gateway.policy.Policy;
+import io.portcullis.gateway.policy.PolicyProvider;
+import io.portcullis.gateway.policy.PolicySpec;
+import io.portcullis.gateway.policy.ProviderContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Every route's policy chain, built once at start: the gateway-wide policies first, then the
+ * route's own, in configuration order. Providers (built-in and plugins) are found by type name
+ * with {@link ServiceLoader}; an unknown type or setting fails the start with its field path.
+ */
+public final class PolicyChains {
+    private static final Policy[] NONE = new Policy[0];
+
+    private final Policy[] defaults;
+    private final Map<String, Policy[]> byRoute;
+
+    private PolicyChains(Policy[] defaults, Map<String, Policy[]> byRoute) {
+        this.defaults = defaults;
+        this.byRoute = byRoute;
+    }
+
+    public static PolicyChains compile(GatewayConfig config, ProviderContext context, ClassLoader loader) {
+        Map<String, PolicyProvider> providers = providers(loader);
+        Policy[] defaults = build(config.policies(), "policies", providers, context).toArray(NONE);
+        Map<String, Policy[]> byRoute = new HashMap<>();
+        for (int i = 0; i < config.routes().size(); i++) {
+            RouteConfig r = config.routes().get(i);
+            List<Policy> chain = new ArrayList<>(List.of(defaults));
+            chain.addAll(build(r.policies(), "routes[" + i + "].policies", providers, context));
+            byRoute.put(r.id(), chain.toArray(NONE));
+        }
+        return new PolicyChains(defaults, Map.copyOf(byRoute));
+    }
+
+    /** The chain of a route (gateway-wide policies included). */
+    public Policy[] forRoute(String routeId) {
+        Policy[] p = byRoute.get(routeId);
+        return p == null ? defaults : p;
+    }
+
+    /** The gateway-wide policies, which also see responses made when no route matched. */
+    public Policy[] defaults() {
+        return defaults;
+    }
+
+    private static List<Policy> build(List<PolicySpec> specs, String field, Map<String, PolicyProvider> providers,
+                                      ProviderContext context) {
+        List<Policy> out = new ArrayList<>(specs.size());
+        for (int j = 0; j < specs.size(); j++) {
+            PolicySpec spec = specs.get(j);
+            String path = field + "[" + j + "]";
+            PolicyProvider provider = providers.get(spec.type());
+            if (provider == null) {
+                throw new ConfigException(path + ".type", "unknown policy type '" + spec.type() + "' (known: "
+                        + String.join(", ", providers.keySet()) + ")");
+            }
+            try {
+                Policy p = provider.create(spec, context);
+                if (p == null) {
+                    throw new ConfigException("type", "provider " + provider.getClass().getName() + " returned no policy");
+                }
+                spec.checkAllRead();
+                out.add(p);
+            } catch (ConfigException e) {
+                throw e.under(path);
+            }
+        }
+        return out;
+    }
+
+    static Map<String, PolicyProvider> providers(ClassLoader loader) {
+        Map<String, PolicyProvider> byType = new TreeMap<>();
+        for (PolicyProvider p : ServiceLoader.load(PolicyProvider.class, loader)) {
+            PolicyProvider previous = byType.putIfAbsent(p.type(), p);
+            if (previous != null && previous.getClass() != p.getClass()) {
+                throw new IllegalStateException("policy type '" + p.type() + "' is provided twice: by "
+                        + previous.getClass().getName() + " and " + p.getClass().getName());
+            }
+        }
+        return byType;
+    }
+}

@@ -1,0 +1,51 @@
+package io.portcullis.gateway.policy;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetAddress;
+
+/**
+ * One request as policies see it, the same for HTTP/1.1 and HTTP/2. Host and path are the
+ * normalised values routing used; the headers are the client's, and changes to them go upstream.
+ * Not thread-safe: use it on the request's event loop (a suspended policy's stage may complete
+ * anywhere; the chain hops back before the next policy runs).
+ */
+public interface RequestContext {
+
+    String requestId();
+
+    String method();
+
+    /** Normalised host (lower case, no port), empty when the request had none. */
+    String host();
+
+    /** Normalised path. */
+    String path();
+
+    /** Raw query without {@code ?}, or null. */
+    String query();
+
+    /** The request headers; changes are forwarded upstream. */
+    HttpHeaders requestHeaders();
+
+    /** The client: the TCP peer, or the right-most untrusted address of X-Forwarded-For behind trusted proxies. */
+    InetAddress clientAddress();
+
+    /** Whether the client reached the gateway over TLS. */
+    boolean secure();
+
+    /** {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2}. */
+    String protocol();
+
+    /** The matched route's id. */
+    String routeId();
+
+    /** Who the caller is, once an authentication policy has said so; null before. */
+    Principal principal();
+
+    void principal(Principal principal);
+
+    /** A per-request attribute, or null. */
+    <T> T attr(AttrKey<T> key);
+
+    <T> void attr(AttrKey<T> key, T value);
+}
