@@ -1,0 +1,138 @@
+package io.portcullis.gateway.ratelimit;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.policy.AttrKey;
+import io.portcullis.gateway.policy.Decision;
+import io.portcullis.gateway.policy.Policy;
+import io.portcullis.gateway.policy.PolicyProvider;
+import io.portcullis.gateway.policy.PolicySpec;
+import io.portcullis.gateway.policy.ProviderContext;
+import io.portcullis.gateway.policy.RequestContext;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code type: rate-limit}: one limit, in memory ({@link LocalRateLimiter}). Several
+ * {@code rate-limit} policies on a route are several limits, all of which must admit a request.
+ *
+ * <p>Settings: {@code requests} (required) per {@code per} (required, e.g. {@code 1m}),
+ * {@code burst} (default {@code requests}), {@code key}: {@code client-ip} (default; the real
+ * client behind trusted proxies), {@code header:<name>}, {@code principal} (the authenticated
+ * subject) or {@code route} (one bucket for everybody); a request without the header or principal
+ * is limited by its client address instead. {@code name} (default {@code <requests>-per-<per>}),
+ * {@code maxKeys} (100000), {@code legacyHeaders} (false: also send {@code X-RateLimit-*}).
+ *
+ * <p>A denied request gets 429 problem+json with {@code Retry-After}. Every response of the route
+ * carries the IETF httpapi draft's {@code RateLimit-Policy: "name";q=100;w=60} and
+ * {@code RateLimit: "name";r=42;t=30}, all from the same limiter decision.
+ */
+public final class RateLimitProvider implements PolicyProvider {
+    static final AsciiString RATELIMIT = AsciiString.cached("ratelimit");
+    static final AsciiString RATELIMIT_POLICY = AsciiString.cached("ratelimit-policy");
+    static final AsciiString X_LIMIT = AsciiString.cached("x-ratelimit-limit");
+    static final AsciiString X_REMAINING = AsciiString.cached("x-ratelimit-remaining");
+    static final AsciiString X_RESET = AsciiString.cached("x-ratelimit-reset");
+
+    @Override
+    public String type() {
+        return "rate-limit";
+    }
+
+    @Override
+    public Policy create(PolicySpec spec, ProviderContext context) {
+        long requests = spec.number("requests", -1, 1, 1_000_000_000);
+        ConfigException.check(requests > 0, "settings.requests", "missing (expected: requests per window, e.g. 100)");
+        Duration per = spec.duration("per", null);
+        ConfigException.check(per != null, "settings.per", "missing (expected: a window such as 1s, 1m, 1h)");
+        ConfigException.check(per.toMillis() >= 1, "settings.per", per + " (expected: at least 1ms)");
+        long burst = spec.number("burst", requests, 1, 1_000_000_000);
+        long maxKeys = spec.number("maxKeys", 100_000, 1, 100_000_000);
+        String key = spec.string("key", "client-ip");
+        ConfigException.check(key.equals("client-ip") || key.equals("principal") || key.equals("route")
+                        || (key.startsWith("header:") && key.length() > 7), "settings.key",
+                "'" + key + "' (expected: client-ip, header:<name>, principal or route)");
+        String name = spec.string("name", requests + "-per-" + humanWindow(per));
+        ConfigException.check(name.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '"' && c != '\\'), "settings.name",
+                "'" + name + "' (expected: printable ASCII without spaces or quotes)");
+        boolean legacy = spec.bool("legacyHeaders", false);
+        LocalRateLimiter limiter = LocalRateLimiter.of(requests, per, burst, maxKeys);
+        long windowSeconds = Math.max(1, per.toSeconds());
+        String header = key.startsWith("header:") ? key.substring(7).toLowerCase(Locale.ROOT) : null;
+        return new Limit(limiter, key, header, AsciiString.cached("\"" + name + "\";q=" + burst + ";w=" + windowSeconds),
+                "\"" + name + "\";r=", legacy, AttrKey.of("rate-limit:" + name, RateLimitResult.class), burst);
+    }
+
+    private static String humanWindow(Duration d) {
+        long s = d.toSeconds();
+        if (s > 0 && d.toMillis() % 1000 == 0) {
+            if (s % 3600 == 0) {
+                return s / 3600 + "h";
+            }
+            if (s % 60 == 0) {
+                return s / 60 + "m";
+            }
+            return s + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+
+    /** One limit on a route. */
+    record Limit(LocalRateLimiter limiter, String key, String header, AsciiString policyValue, String resultPrefix,
+                 boolean legacy, AttrKey<RateLimitResult> attr, long burst) implements Policy {
+
+        @Override
+        public Decision onRequest(RequestContext ctx) {
+            RateLimitResult r = limiter.tryAcquire(keyOf(ctx));
+            ctx.attr(attr, r);
+            if (r.allowed()) {
+                return Decision.proceed();
+            }
+            HttpHeaders h = Decision.headers().set(HttpHeaderNames.RETRY_AFTER, seconds(r.retryAfterNanos()));
+            return Decision.respond(429, "too many requests; retry after " + seconds(r.retryAfterNanos()) + " s", h);
+        }
+
+        private String keyOf(RequestContext ctx) {
+            switch (key) {
+                case "route":
+                    return "";
+                case "principal":
+                    if (ctx.principal() != null) {
+                        return "p:" + ctx.principal().subject();
+                    }
+                    break;
+                case "client-ip":
+                    break;
+                default:
+                    String v = ctx.requestHeaders().get(header);
+                    if (v != null && !v.isEmpty()) {
+                        return "h:" + v;
+                    }
+            }
+            return "ip:" + ctx.clientAddress().getHostAddress();
+        }
+
+        @Override
+        public void onResponse(RequestContext ctx, HttpHeaders out) {
+            RateLimitResult r = ctx.attr(attr);
+            if (r == null) {
+                return;
+            }
+            out.add(RATELIMIT_POLICY, policyValue);
+            long reset = seconds(r.resetNanos());
+            out.add(RATELIMIT, resultPrefix + r.remaining() + ";t=" + reset);
+            if (legacy) {
+                out.set(X_LIMIT, burst);
+                out.set(X_REMAINING, r.remaining());
+                out.set(X_RESET, reset);
+            }
+        }
+
+        private static long seconds(long nanos) {
+            return nanos <= 0 ? 0 : (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1);
+        }
+    }
+}

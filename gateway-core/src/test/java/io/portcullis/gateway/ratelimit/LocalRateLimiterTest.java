@@ -1,0 +1,100 @@
+package io.portcullis.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** GCRA admission counts with a controlled clock: exact, not sleepy. */
+class LocalRateLimiterTest {
+    final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+    private LocalRateLimiter limiter(long requests, Duration per, long burst) {
+        return LocalRateLimiter.of(requests, per, burst, 100_000, now::get);
+    }
+
+    @Test
+    void burstThenSustainedRate() {
+        LocalRateLimiter l = limiter(100, Duration.ofMinutes(1), 100);
+        for (int i = 0; i < 100; i++) {
+            RateLimitResult r = l.tryAcquire("k");
+            assertThat(r.allowed()).as("request %d", i).isTrue();
+            assertThat(r.remaining()).isEqualTo(99 - i);
+        }
+        RateLimitResult denied = l.tryAcquire("k");
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.retryAfterNanos()).isEqualTo(Duration.ofMillis(600).toNanos());
+        now.addAndGet(Duration.ofMillis(600).toNanos());
+        assertThat(l.tryAcquire("k").allowed()).isTrue();
+        assertThat(l.tryAcquire("k").allowed()).isFalse();
+    }
+
+    @Test
+    void keysAreIsolated() {
+        LocalRateLimiter l = limiter(2, Duration.ofSeconds(10), 2);
+        assertThat(l.tryAcquire("a").allowed()).isTrue();
+        assertThat(l.tryAcquire("a").allowed()).isTrue();
+        assertThat(l.tryAcquire("a").allowed()).isFalse();
+        assertThat(l.tryAcquire("b").allowed()).isTrue();
+    }
+
+    @Test
+    void fullWindowRefillsTheBurst() {
+        LocalRateLimiter l = limiter(25, Duration.ofMinutes(1), 25);
+        for (int i = 0; i < 25; i++) {
+            l.tryAcquire("k");
+        }
+        assertThat(l.tryAcquire("k").allowed()).isFalse();
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+        int admitted = 0;
+        while (l.tryAcquire("k").allowed()) {
+            admitted++;
+        }
+        assertThat(admitted).isEqualTo(25);
+    }
+
+    @Test
+    void concurrentCallers_neverExceedTheBurstInOneInstant() throws Exception {
+        LocalRateLimiter l = limiter(1000, Duration.ofMinutes(1), 1000);
+        int threads = 4;
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 2000; i++) {
+                    if (l.tryAcquire("shared").allowed()) {
+                        admitted.incrementAndGet();
+                    }
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        go.countDown();
+        for (Thread th : ts) {
+            th.join();
+        }
+        assertThat(admitted.get()).isEqualTo(1000); // time is frozen: exactly the burst, never more
+    }
+
+    @Test
+    void aMillionDistinctKeys_stayWithinTheKeyBound() {
+        LocalRateLimiter l = LocalRateLimiter.of(10, Duration.ofMinutes(1), 10, 10_000, now::get);
+        for (int i = 0; i < 1_000_000; i++) {
+            l.tryAcquire("key-" + i);
+        }
+        l.tryAcquire("last");
+        assertThat(l.trackedKeys()).isLessThanOrEqualTo(10_000 + 100);
+    }
+}
