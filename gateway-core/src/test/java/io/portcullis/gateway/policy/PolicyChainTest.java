@@ -106,6 +106,9 @@ class PolicyChainTest {
         RawHttp.Result notFound = get("127.0.0.1", "/nowhere", "");
         assertThat(notFound.status()).isEqualTo(404);
         assertThat(notFound.header("x-frame-options")).isEqualTo("DENY");
+        RawHttp.Result malformed = get("127.0.0.1", "/a%zz", "");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.header("x-frame-options")).isEqualTo("DENY");
         RawHttp.Result denied = get("127.0.0.1", "/no-loopback-v4", "");
         assertThat(denied.status()).isEqualTo(403);
         assertThat(denied.header("content-type")).isEqualTo("application/problem+json");

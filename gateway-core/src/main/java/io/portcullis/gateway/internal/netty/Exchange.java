@@ -567,9 +567,7 @@ final class Exchange implements RequestContext {
                 }
             }
         }
-        if (head != null) {
-            applyResponsePolicies(res.headers());
-        }
+        applyResponsePolicies(res.headers()); // also on 400s for unparseable requests (nginx's "always")
         boolean bodyPending = head == null || (head.hasBody() && !requestComplete);
         boolean reuse = !closeConnection && !bodyPending && (client.h2 || (head.keepAlive() && !rt.draining()));
         if (!client.h2 && !reuse) {
@@ -713,17 +711,17 @@ final class Exchange implements RequestContext {
 
     @Override
     public String host() {
-        return head.host();
+        return head == null ? "" : head.host(); // no head: the request could not be parsed
     }
 
     @Override
     public String path() {
-        return head.path();
+        return head == null ? "" : head.path();
     }
 
     @Override
     public String query() {
-        return head.query();
+        return head == null ? null : head.query();
     }
 
     @Override
@@ -733,7 +731,7 @@ final class Exchange implements RequestContext {
 
     @Override
     public InetAddress clientAddress() {
-        if (clientAddress == client.peer && !rt.trustedProxies().isEmpty()) {
+        if (clientAddress == client.peer && head != null && !rt.trustedProxies().isEmpty()) {
             clientAddress = ForwardedHeaders.compute(request.headers(), client.peer, client.scheme, head.authority(),
                     rt.trustedProxies()).client();
         }
