@@ -19,13 +19,21 @@ import java.util.Set;
  */
 public final class PolicySpec {
     private final String type;
+    private final String prefix; // field path of the settings, for messages
     private final Map<String, Object> settings;
     private final Set<String> read = Collections.synchronizedSet(new LinkedHashSet<>());
 
     public PolicySpec(String type, Map<String, ?> settings) {
         ConfigException.check(type != null && !type.isBlank(), "type", "missing (expected: a policy type)");
         this.type = type.trim();
+        this.prefix = "settings.";
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings == null ? Map.of() : settings));
+    }
+
+    private PolicySpec(String type, String prefix, Map<String, Object> settings) {
+        this.type = type;
+        this.prefix = prefix;
+        this.settings = settings;
     }
 
     public static PolicySpec of(String type) {
@@ -55,7 +63,7 @@ public final class PolicySpec {
             return defaultValue;
         }
         if (!(v instanceof String s)) {
-            throw new ConfigException("settings." + key, "'" + v + "' (expected: text)");
+            throw new ConfigException(prefix + key, "'" + v + "' (expected: text)");
         }
         return s;
     }
@@ -71,7 +79,7 @@ public final class PolicySpec {
         if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
             return Boolean.parseBoolean(s);
         }
-        throw new ConfigException("settings." + key, "'" + v + "' (expected: true or false)");
+        throw new ConfigException(prefix + key, "'" + v + "' (expected: true or false)");
     }
 
     public long number(String key, long defaultValue, long min, long max) {
@@ -86,12 +94,12 @@ public final class PolicySpec {
             try {
                 n = Long.parseLong(s.trim());
             } catch (NumberFormatException e) {
-                throw new ConfigException("settings." + key, "'" + v + "' (expected: a whole number)");
+                throw new ConfigException(prefix + key, "'" + v + "' (expected: a whole number)");
             }
         } else {
-            throw new ConfigException("settings." + key, "'" + v + "' (expected: a whole number)");
+            throw new ConfigException(prefix + key, "'" + v + "' (expected: a whole number)");
         }
-        ConfigException.check(n >= min && n <= max, "settings." + key, n + " (expected: " + min + "-" + max + ")");
+        ConfigException.check(n >= min && n <= max, prefix + key, n + " (expected: " + min + "-" + max + ")");
         return n;
     }
 
@@ -110,7 +118,7 @@ public final class PolicySpec {
                 return d;
             }
         }
-        throw new ConfigException("settings." + key, "'" + v + "' (expected: a duration such as 30s, 5m, 1h)");
+        throw new ConfigException(prefix + key, "'" + v + "' (expected: a duration such as 30s, 5m, 1h)");
     }
 
     /** A list of text values; a single text value counts as a list of one. */
@@ -126,20 +134,45 @@ public final class PolicySpec {
             List<String> out = new ArrayList<>(l.size());
             for (int i = 0; i < l.size(); i++) {
                 if (!(l.get(i) instanceof String s)) {
-                    throw new ConfigException("settings." + key + "[" + i + "]", "'" + l.get(i) + "' (expected: text)");
+                    throw new ConfigException(prefix + key + "[" + i + "]", "'" + l.get(i) + "' (expected: text)");
                 }
                 out.add(s);
             }
             return List.copyOf(out);
         }
-        throw new ConfigException("settings." + key, "'" + v + "' (expected: a list of text values)");
+        throw new ConfigException(prefix + key, "'" + v + "' (expected: a list of text values)");
+    }
+
+    /**
+     * A list of nested objects (e.g. {@code keys: [{id: a, ...}, ...]}), each readable with the same
+     * typed getters; their errors name {@code settings.keys[0].id}. Call {@link #checkAllRead()} on
+     * each once read.
+     */
+    public List<PolicySpec> entries(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            throw new ConfigException(prefix + key, "'" + v + "' (expected: a list of objects)");
+        }
+        List<PolicySpec> out = new ArrayList<>(l.size());
+        for (int i = 0; i < l.size(); i++) {
+            if (!(l.get(i) instanceof Map<?, ?> m)) {
+                throw new ConfigException(prefix + key + "[" + i + "]", "'" + l.get(i) + "' (expected: an object)");
+            }
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, val) -> copy.put(String.valueOf(k), val));
+            out.add(new PolicySpec(type, prefix + key + "[" + i + "].", Collections.unmodifiableMap(copy)));
+        }
+        return List.copyOf(out);
     }
 
     /** Throws for every setting no getter asked for: they are misspelled or belong to another type. */
     public void checkAllRead() {
         for (String key : settings.keySet()) {
             if (!read.contains(key)) {
-                throw new ConfigException("settings." + key, "unknown setting for policy type '" + type
+                throw new ConfigException(prefix + key, "unknown setting for policy type '" + type
                         + "' (known: " + String.join(", ", read) + ")");
             }
         }
