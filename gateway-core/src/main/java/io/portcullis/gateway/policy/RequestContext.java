@@ -6,8 +6,9 @@ import java.net.InetAddress;
 /**
  * One request as policies see it, the same for HTTP/1.1 and HTTP/2. Host and path are the
  * normalised values routing used; the headers are the client's, and changes to them go upstream.
- * Not thread-safe: use it on the request's event loop (a suspended policy's stage may complete
- * anywhere; the chain hops back before the next policy runs).
+ * Not thread-safe: use it on the request's event loop. A suspended policy may also set the principal
+ * or attributes from its stage's thread before completing the stage: the chain's hop back to the
+ * event loop publishes them, and no other code touches the request meanwhile.
  */
 public interface RequestContext {
 
