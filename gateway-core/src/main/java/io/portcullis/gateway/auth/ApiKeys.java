@@ -1,7 +1,5 @@
 package io.portcullis.gateway.auth;
 
-import de.mkammerer.argon2.Argon2;
-import de.mkammerer.argon2.Argon2Factory;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -39,13 +37,12 @@ public final class ApiKeys {
 
     /** The Argon2id hash of a key, in the PHC string format ({@code $argon2id$v=19$m=...}). */
     public static String argon2Hash(String key) {
-        Argon2 argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id);
-        char[] chars = key.toCharArray();
-        try {
-            return argon2.hash(ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, chars);
-        } finally {
-            argon2.wipeArray(chars);
-        }
+        return Argon2Check.hash(key);
+    }
+
+    /** The Argon2id hash of a password, for the {@code basic-auth} policy's users. */
+    public static String passwordHash(String password) {
+        return Argon2Check.hash(password);
     }
 
     /** {@code hmac-sha256:<base64>} of a key under {@code pepper}. */
