@@ -2,6 +2,7 @@ package io.portcullis.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.GatewayFixture;
 import io.portcullis.testing.NettyH2Client;
 import io.portcullis.testing.RawHttp;
 import io.portcullis.testing.TestUpstream;
@@ -13,36 +14,32 @@ import org.junit.jupiter.api.Test;
 
 /** Every gateway-made error is problem+json with the request id; limits and timeouts hold. */
 class ErrorResponsesTest {
+    static GatewayFixture fixture;
     static TestUpstream upstream;
-    static Gateway gateway;
     static int port;
     static int closedPort;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = TestUpstream.start();
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort(); // nothing listens there once closed: connection refused
         }
-        gateway = Gateway.builder()
-                .listener(ListenerConfig.http(0).named("http").bind("127.0.0.1"))
-                .route(RouteConfig.prefix("/").to(upstream.url()).build())
+        fixture = GatewayFixture.start(up -> Gateway.builder()
+                .route(RouteConfig.prefix("/").to(up.url()).build())
                 .route(RouteConfig.prefix("/refused").to("http://127.0.0.1:" + closedPort).build())
-                .route(RouteConfig.prefix("/small").to(upstream.url()).replacePrefix("/upload").maxRequestBodyBytes(10).build())
+                .route(RouteConfig.prefix("/small").to(up.url()).replacePrefix("/upload").maxRequestBodyBytes(10).build())
                 .timeouts(Timeouts.builder()
                         .requestHeaders(Duration.ofMillis(1000))
                         .clientIdle(Duration.ofMillis(1000))
                         .upstreamResponse(Duration.ofMillis(700))
-                        .build())
-                .build();
-        gateway.start();
-        port = gateway.address("http").getPort();
+                        .build()));
+        upstream = fixture.upstream;
+        port = fixture.port();
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        upstream.close();
+        fixture.close();
     }
 
     private static RawHttp.Result send(String request) throws Exception {

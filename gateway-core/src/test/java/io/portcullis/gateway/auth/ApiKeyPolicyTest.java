@@ -9,6 +9,7 @@ import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.RouteConfig;
 import io.portcullis.gateway.policy.PolicySpec;
+import io.portcullis.testing.GatewayFixture;
 import io.portcullis.testing.RawHttp;
 import io.portcullis.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
@@ -24,17 +25,14 @@ class ApiKeyPolicyTest {
     static final String ARGON_KEY = ApiKeys.newKey("ci");
     static final String HMAC_KEY = ApiKeys.newKey("svc");
     static final String EXPIRED_KEY = ApiKeys.newKey("old");
+    static GatewayFixture fixture;
     static TestUpstream upstream;
-    static Gateway gateway;
     static SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    static int port;
 
     @BeforeAll
     static void start() {
-        upstream = TestUpstream.start();
-        gateway = Gateway.builder()
-                .listener(ListenerConfig.http(0).named("http").bind("127.0.0.1"))
-                .route(RouteConfig.prefix("/").to(upstream.url())
+        fixture = GatewayFixture.start(up -> Gateway.builder()
+                .route(RouteConfig.prefix("/").to(up.url())
                         .policy(PolicySpec.of("api-key", Map.of(
                                 "pepper", PEPPER,
                                 "keys", List.of(
@@ -46,23 +44,18 @@ class ApiKeyPolicyTest {
                                                 "expires", "2020-01-01T00:00:00Z")))))
                         .policy(PolicySpec.of("test-forward-user"))
                         .build())
-                .meterRegistry(meters)
-                .build();
-        gateway.start();
-        port = gateway.address("http").getPort();
+                .meterRegistry(meters));
+        upstream = fixture.upstream;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        upstream.close();
+        fixture.close();
     }
 
     private static RawHttp.Result get(String keyHeader) throws Exception {
-        try (RawHttp raw = new RawHttp("127.0.0.1", port)) {
-            return raw.send("GET /echo HTTP/1.1\r\nHost: a\r\n" + (keyHeader == null ? "" : "X-API-Key: " + keyHeader + "\r\n")
-                    + "\r\n").readResponse();
-        }
+        return fixture.exchange("GET /echo HTTP/1.1\r\nHost: a\r\n"
+                + (keyHeader == null ? "" : "X-API-Key: " + keyHeader + "\r\n") + "\r\n");
     }
 
     private static double count(String result) {

@@ -7,6 +7,7 @@ import io.portcullis.gateway.ConfigException;
 import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.RouteConfig;
+import io.portcullis.testing.GatewayFixture;
 import io.portcullis.testing.RawHttp;
 import io.portcullis.testing.TestUpstream;
 import java.util.List;
@@ -17,39 +18,31 @@ import org.junit.jupiter.api.Test;
 
 /** CORS answered at the gateway: preflights, credentialed requests, rejected origins. */
 class CorsTest {
+    static GatewayFixture fixture;
     static TestUpstream upstream;
-    static Gateway gateway;
-    static int port;
 
     @BeforeAll
     static void start() {
-        upstream = TestUpstream.start();
-        gateway = Gateway.builder()
-                .listener(ListenerConfig.http(0).named("http").bind("127.0.0.1"))
-                .route(RouteConfig.prefix("/api").to(upstream.url()).policy(PolicySpec.of("cors", Map.of(
+        fixture = GatewayFixture.start(up -> Gateway.builder()
+                .route(RouteConfig.prefix("/api").to(up.url()).policy(PolicySpec.of("cors", Map.of(
                         "allowedOrigins", List.of("https://app.example.com", "https://*.partner.test"),
                         "allowedMethods", List.of("GET", "POST", "DELETE"),
                         "allowedHeaders", List.of("Content-Type", "Authorization"),
                         "exposedHeaders", List.of("X-Request-Id"),
                         "allowCredentials", true,
                         "maxAge", "1h"))).build())
-                .route(RouteConfig.prefix("/public").to(upstream.url())
-                        .policy(PolicySpec.of("cors", Map.of("allowedOrigins", "*"))).build())
-                .build();
-        gateway.start();
-        port = gateway.address("http").getPort();
+                .route(RouteConfig.prefix("/public").to(up.url())
+                        .policy(PolicySpec.of("cors", Map.of("allowedOrigins", "*"))).build()));
+        upstream = fixture.upstream;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        upstream.close();
+        fixture.close();
     }
 
     private static RawHttp.Result send(String request) throws Exception {
-        try (RawHttp raw = new RawHttp("127.0.0.1", port)) {
-            return raw.send(request).readResponse();
-        }
+        return fixture.exchange(request);
     }
 
     @Test
