@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final List<ServerTlsContexts> tls;
     private final GatewayRuntime.Prepared prepared;
     private final ThreadPoolExecutor blocking;
+    private final ScheduledThreadPoolExecutor timer;
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -92,9 +95,29 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
         this.blocking.allowCoreThreadTimeOut(true);
-        MeterRegistry meters = registry;
-        ExecutorService blockingExecutor = blocking;
-        this.prepared = GatewayRuntime.prepare(config, new ProviderContext() {
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "portcullis-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.prepared = prepare(config, registry);
+    }
+
+    private GatewayRuntime.Prepared prepare(GatewayConfig config, MeterRegistry meters) {
+        try {
+            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer));
+        } catch (RuntimeException e) {
+            // a policy may already have scheduled work (a JWKS fetch) before a later one failed
+            timer.shutdownNow();
+            blocking.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static ProviderContext providerContext(MeterRegistry meters, ExecutorService blockingExecutor,
+                                                   ScheduledExecutorService timerExecutor) {
+        return new ProviderContext() {
             @Override
             public MeterRegistry meterRegistry() {
                 return meters;
@@ -109,7 +132,12 @@ public final class Gateway implements AutoCloseable {
             public Clock clock() {
                 return Clock.systemUTC();
             }
-        });
+
+            @Override
+            public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+                return timerExecutor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            }
+        };
     }
 
     public static Builder builder() {
@@ -232,6 +260,7 @@ public final class Gateway implements AutoCloseable {
         if (tlsReloader != null) {
             tlsReloader.shutdownNow();
         }
+        timer.shutdownNow();
         blocking.shutdownNow();
         for (ServerTlsContexts t : tls) {
             if (t != null) {
