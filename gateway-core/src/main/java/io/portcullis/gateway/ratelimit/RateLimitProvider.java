@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Settings: {@code requests} (required) per {@code per} (required, e.g. {@code 1m}),
  * {@code burst} (default {@code requests}), {@code key}: {@code client-ip} (default; the real
  * client behind trusted proxies), {@code header:<name>}, {@code principal} (the authenticated
- * subject) or {@code route} (one bucket for everybody); a request without the header or principal
- * is limited by its client address instead. {@code name} (default {@code <requests>-per-<per>}),
+ * subject), {@code claim:<name>} (a claim of the principal, e.g. {@code claim:tenant} from a JWT or
+ * {@code claim:keyId} for API keys) or {@code route} (one bucket for everybody); a request without
+ * the header, principal or claim is limited by its client address instead. {@code name} (default {@code <requests>-per-<per>}),
  * {@code maxKeys} (100000), {@code legacyHeaders} (false: also send {@code X-RateLimit-*}).
  *
  * <p>A denied request gets 429 problem+json with {@code Retry-After}. Every response of the route
@@ -53,15 +54,16 @@ public final class RateLimitProvider implements PolicyProvider {
         long maxKeys = spec.number("maxKeys", 100_000, 1, 100_000_000);
         String key = spec.string("key", "client-ip");
         ConfigException.check(key.equals("client-ip") || key.equals("principal") || key.equals("route")
-                        || (key.startsWith("header:") && key.length() > 7), "settings.key",
-                "'" + key + "' (expected: client-ip, header:<name>, principal or route)");
+                        || (key.startsWith("header:") && key.length() > 7) || (key.startsWith("claim:") && key.length() > 6),
+                "settings.key", "'" + key + "' (expected: client-ip, header:<name>, principal, claim:<name> or route)");
         String name = spec.string("name", requests + "-per-" + humanWindow(per));
         ConfigException.check(name.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '"' && c != '\\'), "settings.name",
                 "'" + name + "' (expected: printable ASCII without spaces or quotes)");
         boolean legacy = spec.bool("legacyHeaders", false);
         LocalRateLimiter limiter = LocalRateLimiter.of(requests, per, burst, maxKeys);
         long windowSeconds = Math.max(1, per.toSeconds());
-        String header = key.startsWith("header:") ? key.substring(7).toLowerCase(Locale.ROOT) : null;
+        String header = key.startsWith("header:") ? key.substring(7).toLowerCase(Locale.ROOT)
+                : key.startsWith("claim:") ? key.substring(6) : null;
         return new Limit(limiter, key, header, AsciiString.cached("\"" + name + "\";q=" + burst + ";w=" + windowSeconds),
                 "\"" + name + "\";r=", legacy, AttrKey.of("rate-limit:" + name, RateLimitResult.class), burst);
     }
@@ -107,6 +109,13 @@ public final class RateLimitProvider implements PolicyProvider {
                 case "client-ip":
                     break;
                 default:
+                    if (key.startsWith("claim:")) {
+                        Object c = ctx.principal() == null ? null : ctx.principal().claims().get(header);
+                        if (c instanceof String || c instanceof Number) {
+                            return "c:" + c;
+                        }
+                        break;
+                    }
                     String v = ctx.requestHeaders().get(header);
                     if (v != null && !v.isEmpty()) {
                         return "h:" + v;
