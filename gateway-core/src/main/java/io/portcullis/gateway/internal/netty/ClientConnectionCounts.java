@@ -32,12 +32,6 @@ final class ClientConnectionCounts {
         return counts.size();
     }
 
-    /** Open connections of {@code client} (for tests and diagnostics). */
-    int connections(ClientPrefix client) {
-        Count c = counts.get(client);
-        return c == null ? 0 : c.value;
-    }
-
     /** A count guarded by the map's per-key lock: read and written only inside compute calls. */
     private static final class Count {
         int value;

@@ -99,9 +99,4 @@ final class ConnectionGuard {
         ch.close();
         return false;
     }
-
-    /** Open connections from the client {@code peer} belongs to (tests). */
-    int connectionsOf(InetAddress peer) {
-        return perClient == null ? 0 : perClient.connections(ClientPrefix.of(peer, ipv6Prefix));
-    }
 }
