@@ -26,6 +26,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code portcullis.tls.handshakes} counter: listener, result ({@code success}, {@code failure})</li>
  *   <li>{@code portcullis.upstream.errors} counter: route, kind ({@code connect}, {@code timeout}, {@code reset}, {@code invalid})</li>
  * </ul>
+ * The policy meters ({@code portcullis.policy.decisions}, {@code .responses}, {@code .suspended})
+ * are registered per route and policy when the chains are compiled (see docs/policies.md).
  */
 public final class GatewayMetrics {
     private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
