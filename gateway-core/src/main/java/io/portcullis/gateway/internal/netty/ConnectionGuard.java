@@ -2,6 +2,7 @@ package io.portcullis.gateway.internal.netty;
 
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.portcullis.gateway.ConnectionLimits;
@@ -94,8 +95,12 @@ final class ConnectionGuard {
         if (LOG.isDebugEnabled()) {
             LOG.debug("listener {}: connection from {} refused ({})", listener, peer, why);
         }
-        // RST instead of FIN: a refused connection leaves no TIME_WAIT behind on the gateway
-        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        try {
+            // RST instead of FIN: a refused connection leaves no TIME_WAIT behind on the gateway
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (ChannelException e) {
+            // the socket is already gone: closing it is all that is left
+        }
         ch.close();
         return false;
     }
