@@ -1,9 +1,11 @@
 package io.portcullis.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.portcullis.testing.RawHttp;
+import io.portcullis.testing.TestTls;
 import io.portcullis.testing.TestUpstream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.DoubleSupplier;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,6 +198,32 @@ class ConnectionLimitTest {
             assertThat(kept).hasSize(2);
             assertThat(rejected(meters, "v6", "client-limit")).isEqualTo(6);
             closeAll(kept);
+        }
+    }
+
+    @Test
+    void https_overTheLimit_isClosedBeforeTheHandshake() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        TestTls tls = TestTls.shared();
+        try (Gateway gw = gateway(meters, ListenerConfig.https(0, TlsConfig.of(CertificateConfig.of(tls.chain, tls.key)))
+                .named("tls").bind("127.0.0.1").withConnectionLimits(ConnectionLimits.of(1, 0)))) {
+            int port = gw.address("tls").getPort();
+            var factory = tls.clientContext().getSocketFactory();
+            try (SSLSocket first = (SSLSocket) factory.createSocket("127.0.0.1", port)) {
+                first.setSoTimeout(5000);
+                first.startHandshake();
+                assertThatThrownBy(() -> {
+                    try (SSLSocket second = (SSLSocket) factory.createSocket("127.0.0.1", port)) {
+                        second.setSoTimeout(5000);
+                        second.startHandshake();
+                    }
+                }).isInstanceOf(IOException.class);
+                RawHttp.Result r = new RawHttp(first).send("GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n").readResponse();
+                assertThat(r.status()).as("the admitted connection works").isEqualTo(200);
+            }
+            assertThat(rejected(meters, "tls", "listener-limit")).isEqualTo(1);
+            assertThat(meters.find("portcullis.tls.handshakes").tags("listener", "tls", "result", "failure").counter())
+                    .as("no handshake was begun for the refused connection").isNull();
         }
     }
 }
