@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayRuntime.Prepared prepared;
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor timer;
+    private final List<AutoCloseable> providerResources = new CopyOnWriteArrayList<>();
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -106,17 +108,29 @@ public final class Gateway implements AutoCloseable {
 
     private GatewayRuntime.Prepared prepare(GatewayConfig config, MeterRegistry meters) {
         try {
-            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer));
+            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer, providerResources));
         } catch (RuntimeException e) {
-            // a policy may already have scheduled work (a JWKS fetch) before a later one failed
+            // a policy may already have scheduled work (a JWKS fetch) or opened a client before a later one failed
             timer.shutdownNow();
             blocking.shutdownNow();
+            closeProviderResources();
             throw e;
         }
     }
 
+    private void closeProviderResources() {
+        for (AutoCloseable r : providerResources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", r, e.toString());
+            }
+        }
+        providerResources.clear();
+    }
+
     private static ProviderContext providerContext(MeterRegistry meters, ExecutorService blockingExecutor,
-                                                   ScheduledExecutorService timerExecutor) {
+                                                   ScheduledExecutorService timerExecutor, List<AutoCloseable> resources) {
         return new ProviderContext() {
             @Override
             public MeterRegistry meterRegistry() {
@@ -136,6 +150,11 @@ public final class Gateway implements AutoCloseable {
             @Override
             public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
                 return timerExecutor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void closeOnShutdown(AutoCloseable resource) {
+                resources.add(Objects.requireNonNull(resource, "resource"));
             }
         };
     }
@@ -261,6 +280,7 @@ public final class Gateway implements AutoCloseable {
             tlsReloader.shutdownNow();
         }
         timer.shutdownNow();
+        closeProviderResources();
         blocking.shutdownNow();
         for (ServerTlsContexts t : tls) {
             if (t != null) {

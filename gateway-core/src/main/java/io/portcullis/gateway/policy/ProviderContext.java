@@ -24,4 +24,10 @@ public interface ProviderContext {
      * still pending when the gateway closes are cancelled.
      */
     ScheduledFuture<?> schedule(Runnable task, Duration delay);
+
+    /**
+     * Closes {@code resource} when the gateway closes, after in-flight requests drained (or when
+     * the gateway fails to build): clients and connections a provider opened.
+     */
+    void closeOnShutdown(AutoCloseable resource);
 }
