@@ -255,6 +255,11 @@ final class Exchange implements RequestContext {
                 out.remove(name);
             }
         }
+        if (client.clientCertificate != null) {
+            String xfcc = ClientCertificateHeader.value(client.clientCertificate);
+            String before = fw.peerTrusted() ? out.get(HeaderRules.X_FORWARDED_CLIENT_CERT) : null;
+            out.set(HeaderRules.X_FORWARDED_CLIENT_CERT, before == null ? xfcc : before + "," + xfcc);
+        }
         out.set(Problems.X_REQUEST_ID, requestId);
         if (head.hasBody()) {
             if (head.contentLength() >= 0) {
@@ -760,6 +765,11 @@ final class Exchange implements RequestContext {
     @Override
     public boolean secure() {
         return "https".equals(client.scheme);
+    }
+
+    @Override
+    public java.security.cert.X509Certificate clientCertificate() {
+        return client.clientCertificate;
     }
 
     @Override
