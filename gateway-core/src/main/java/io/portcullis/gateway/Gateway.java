@@ -91,6 +91,15 @@ public final class Gateway implements AutoCloseable {
             }
         }
         this.tls = contexts;
+        for (int i = 0; i < contexts.size(); i++) {
+            ServerTlsContexts t = contexts.get(i);
+            if (t != null) {
+                for (int c = 0; c < t.currentLeafCertificates().size(); c++) {
+                    int index = c;
+                    metrics.certificateExpiry(config.listeners().get(i).name(), c, () -> t.currentLeafCertificates().get(index));
+                }
+            }
+        }
         this.blocking = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "portcullis-blocking");
             t.setDaemon(true);

@@ -96,4 +96,17 @@ public final class GatewayMetrics {
         }
         return c;
     }
+
+    /**
+     * {@code portcullis.tls.certificate.expiry}: seconds until the certificate a listener serves
+     * expires (negative once expired), read from the current certificate at scrape time, so
+     * reloads and ACME renewals show at once. Tags: {@code listener}, {@code certificate} (its index
+     * in the listener's configuration).
+     */
+    public void certificateExpiry(String listener, int index, java.util.function.Supplier<java.security.cert.X509Certificate> current) {
+        io.micrometer.core.instrument.Gauge.builder("portcullis.tls.certificate.expiry", current,
+                        c -> (c.get().getNotAfter().getTime() - System.currentTimeMillis()) / 1000.0)
+                .tag("listener", listener).tag("certificate", String.valueOf(index)).baseUnit("seconds")
+                .register(registry);
+    }
 }
