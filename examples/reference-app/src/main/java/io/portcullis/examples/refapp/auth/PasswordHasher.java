@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Argon2id password hashes (argon2-jvm, libargon2). The encoded hash carries its own parameters,
- * so changing {@code refapp.argon2.*} affects new hashes and re-hashes old ones at login.
+ * so raising {@code refapp.argon2.*} affects new hashes and re-hashes weaker ones at login.
  * A check of an unknown account runs against a dummy hash, costing the same time.
  */
 @Component
@@ -51,7 +51,7 @@ public class PasswordHasher {
         }
     }
 
-    /** True when {@code hash} was made with other parameters than the current ones. */
+    /** True when {@code hash} was made with weaker parameters than the current ones (costs only go up). */
     public boolean needsRehash(String hash) {
         return argon2.needsRehash(hash, iterations, memoryKib, parallelism);
     }

@@ -89,7 +89,7 @@ public class SigningKeys {
     public synchronized String rotate() {
         Instant now = clock.instant();
         jdbc.sql("update signing_keys set retired_at = ? where retired_at is null").param(Timestamp.from(now)).update();
-        jdbc.sql("delete from signing_keys where retired_at is not null and retired_at < ?")
+        jdbc.sql("delete from signing_keys where retired_at is not null and retired_at <= ?")
                 .param(Timestamp.from(now.minus(retention))).update();
         String kid = insertNewKey(now);
         reload();
