@@ -12,7 +12,8 @@ public record RefAppProperties(
         @DefaultValue Argon2 argon2,
         @DefaultValue Login login,
         @DefaultValue({"127.0.0.1", "::1"}) List<String> trustedProxies,
-        @DefaultValue BootstrapAdmin bootstrapAdmin) {
+        @DefaultValue BootstrapAdmin bootstrapAdmin,
+        @DefaultValue Gateway gateway) {
 
     /** Token issuer, audience and lifetimes. */
     public record Tokens(
@@ -35,6 +36,16 @@ public record RefAppProperties(
     public record Login(
             @DefaultValue("5") int maxFailures,
             @DefaultValue("15m") Duration window) {
+    }
+
+    /** The Portcullis gateway started in this JVM in front of the app (the demo; off by default). */
+    public record Gateway(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("127.0.0.1") String bind,
+            @DefaultValue("8443") int httpsPort,
+            String certificate,
+            String privateKey,
+            @DefaultValue("30s") Duration jwksMinRefresh) {
     }
 
     /** An admin account created at start when both are set and the email is not yet registered. */

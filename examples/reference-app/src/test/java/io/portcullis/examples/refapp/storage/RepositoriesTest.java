@@ -117,7 +117,8 @@ class RepositoriesTest {
             RefAppProperties props = new RefAppProperties(
                     new RefAppProperties.Tokens("iss", "aud", Duration.ofMinutes(10), Duration.ofDays(30), Duration.ofHours(24), Duration.ofMinutes(30)),
                     new RefAppProperties.Argon2(1024, 1, 1), new RefAppProperties.Login(5, Duration.ofMinutes(15)),
-                    List.of("127.0.0.1"), new RefAppProperties.BootstrapAdmin(null, null));
+                    List.of("127.0.0.1"), new RefAppProperties.BootstrapAdmin(null, null),
+                    new RefAppProperties.Gateway(false, "127.0.0.1", 8443, null, null, Duration.ofSeconds(30)));
             SigningKeys keys = new SigningKeys(jdbc, clock, props);
             String first = keys.active().getKeyID();
             assertThat(new SigningKeys(jdbc, clock, props).active().getKeyID()).as("a restart keeps the key").isEqualTo(first);
