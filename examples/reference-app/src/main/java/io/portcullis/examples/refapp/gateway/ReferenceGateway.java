@@ -91,7 +91,8 @@ public final class ReferenceGateway {
         issuer.put("jwksUrl", s.jwksUrl());
         issuer.put("audiences", List.of(s.audience()));
         issuer.put("algorithms", List.of("RS256"));
-        issuer.put("minRefreshInterval", s.jwksMinRefresh().toMillis() + "ms");
+        long ms = s.jwksMinRefresh().toMillis();
+        issuer.put("minRefreshInterval", ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms");
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("issuers", List.of(issuer));
         settings.put("claimHeaders", Map.of("X-User-Id", "sub", "X-User-Roles", "roles"));
