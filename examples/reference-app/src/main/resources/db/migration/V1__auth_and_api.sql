@@ -61,13 +61,14 @@ create table one_time_tokens (
 );
 create index one_time_tokens_user on one_time_tokens (user_id, purpose);
 
--- RS256 signing keys. retired_at: stopped signing; the public key stays published until
--- every token it signed has expired.
+-- RS256 signing keys. activated_at null: the next key, already published so verifiers know it
+-- before it signs; retired_at: stopped signing, published until every token it signed expired.
 create table signing_keys (
-    kid         varchar(64) primary key,
-    private_jwk text        not null,
-    created_at  timestamp with time zone not null,
-    retired_at  timestamp with time zone
+    kid          varchar(64) primary key,
+    private_jwk  text        not null,
+    created_at   timestamp with time zone not null,
+    activated_at timestamp with time zone,
+    retired_at   timestamp with time zone
 );
 
 create table audit_events (

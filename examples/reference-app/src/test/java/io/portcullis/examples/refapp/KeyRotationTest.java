@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +15,14 @@ class KeyRotationTest extends AppTestBase {
     void rotate_keepsTheOldPublicKeyUntilItsTokensExpired() throws Exception {
         String[] user = Accounts.newSession(http, mail, "rotation");
         String oldKid = SignedJWT.parse(user[0]).getHeader().getKeyID();
-        assertThat(kids()).contains(oldKid);
+        List<String> published = kids();
+        assertThat(published).contains(oldKid).hasSize(2);
 
         Http.Response rotated = http.post("/auth/keys/rotate", Map.of(), adminToken());
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
         String newKid = rotated.text("kid");
         assertThat(newKid).isNotEqualTo(oldKid);
+        assertThat(published).as("the new key was published before it signed").contains(newKid);
         assertThat(kids()).contains(oldKid, newKid);
 
         assertThat(http.get("/v1/users/me", user[0]).status()).as("signed by the retired key, not expired").isEqualTo(200);

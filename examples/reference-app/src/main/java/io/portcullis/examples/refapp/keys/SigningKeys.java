@@ -2,6 +2,7 @@ package io.portcullis.examples.refapp.keys;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -23,12 +24,17 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The RS256 signing keys (RSA 2048). One key signs; {@link #rotate()} retires it and makes a new
- * one. A retired key's public half stays in the JWKS until every token it signed has expired
- * (access-token lifetime plus {@link #CLOCK_SKEW}), then it is deleted.
- *
- * <p>The private keys are stored as JWKs in the database, unencrypted: acceptable for a
- * reference app, not for production (use a KMS or an encrypted keystore).
+ * The RS256 signing keys (RSA 2048). Three kinds are published in the JWKS:
+ * <ul>
+ *   <li>the <b>active</b> key, which signs new tokens;</li>
+ *   <li>the <b>next</b> key, published ahead of use so that verifiers (the gateway refreshes the
+ *       JWKS every few minutes) already hold it when {@link #rotate()} makes it active: tokens of
+ *       the new key are not refused for an unknown {@code kid};</li>
+ *   <li><b>retired</b> keys, until every token they signed has expired (access-token lifetime
+ *       plus {@link #CLOCK_SKEW}); then they are deleted.</li>
+ * </ul>
+ * The private keys are stored as JWKs in the database, unencrypted: acceptable for a reference
+ * app, not for production (use a KMS or an encrypted keystore).
  */
 @Service
 public class SigningKeys {
@@ -40,17 +46,17 @@ public class SigningKeys {
     private final Duration retention;
     private volatile Snapshot snapshot;
 
-    private record StoredKey(RSAKey key, Instant retiredAt) {
+    private record StoredKey(RSAKey key, Instant activatedAt, Instant retiredAt) {
     }
 
-    private record Snapshot(RSAKey active, Map<String, StoredKey> all) {
+    private record Snapshot(RSAKey active, RSAKey next, Map<String, StoredKey> all) {
     }
 
     public SigningKeys(JdbcClient jdbc, Clock clock, RefAppProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.retention = properties.tokens().accessTtl().plus(CLOCK_SKEW);
-        ensureActiveKey();
+        ensureKeys();
     }
 
     /** The key that signs new tokens. */
@@ -58,24 +64,32 @@ public class SigningKeys {
         return snapshot.active();
     }
 
-    /** The public key for {@code kid} if it is still published (reloads once on a miss: another instance may have rotated). */
+    /** The key the next rotation activates (already in the JWKS). */
+    public RSAKey next() {
+        return snapshot.next();
+    }
+
+    /**
+     * The public key that may have signed a token with this {@code kid}: active or retired and
+     * still published (reloads once on a miss: another instance may have rotated).
+     */
     public Optional<RSAKey> publicKey(String kid) {
         StoredKey k = snapshot.all().get(kid);
         if (k == null) {
             reload();
             k = snapshot.all().get(kid);
         }
-        if (k == null || !published(k, clock.instant())) {
+        if (k == null || k.activatedAt() == null || !published(k, clock.instant())) {
             return Optional.empty();
         }
         return Optional.of(k.key().toPublicJWK());
     }
 
-    /** The JWKS document: the active key and retired keys whose tokens may still be valid. */
+    /** The JWKS document: active, next, and retired keys whose tokens may still be valid. */
     public JWKSet publicJwks() {
         reload();
         Instant now = clock.instant();
-        List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();
+        List<JWK> keys = new ArrayList<>();
         for (StoredKey k : snapshot.all().values()) {
             if (published(k, now)) {
                 keys.add(k.key().toPublicJWK());
@@ -84,37 +98,50 @@ public class SigningKeys {
         return new JWKSet(keys);
     }
 
-    /** Retires the signing key and starts signing with a new one; returns the new kid. */
+    /** Retires the active key, activates the published next one and publishes a new next; returns the new active kid. */
     @Transactional
     public synchronized String rotate() {
         Instant now = clock.instant();
-        jdbc.sql("update signing_keys set retired_at = ? where retired_at is null").param(Timestamp.from(now)).update();
+        Timestamp ts = Timestamp.from(now);
+        jdbc.sql("update signing_keys set retired_at = ? where activated_at is not null and retired_at is null").param(ts).update();
         jdbc.sql("delete from signing_keys where retired_at is not null and retired_at <= ?")
                 .param(Timestamp.from(now.minus(retention))).update();
-        String kid = insertNewKey(now);
+        int activated = jdbc.sql("update signing_keys set activated_at = ? where activated_at is null").param(ts).update();
+        if (activated == 0) {
+            insertKey(now, true);
+        }
+        insertKey(now, false);
         reload();
-        return kid;
+        return snapshot.active().getKeyID();
     }
 
     private boolean published(StoredKey k, Instant now) {
         return k.retiredAt() == null || k.retiredAt().plus(retention).isAfter(now);
     }
 
-    private synchronized void ensureActiveKey() {
+    private synchronized void ensureKeys() {
         reload();
-        if (snapshot == null || snapshot.active() == null) {
-            insertNewKey(clock.instant());
+        Instant now = clock.instant();
+        if (snapshot.active() == null) {
+            int activated = jdbc.sql("update signing_keys set activated_at = ? where activated_at is null")
+                    .param(Timestamp.from(now)).update();
+            if (activated == 0) {
+                insertKey(now, true);
+            }
+            reload();
+        }
+        if (snapshot.next() == null) {
+            insertKey(now, false);
             reload();
         }
     }
 
-    private String insertNewKey(Instant now) {
+    private void insertKey(Instant now, boolean active) {
         try {
             String kid = UUID.randomUUID().toString();
             RSAKey key = new RSAKeyGenerator(2048).keyID(kid).algorithm(JWSAlgorithm.RS256).keyUse(KeyUse.SIGNATURE).generate();
-            jdbc.sql("insert into signing_keys (kid, private_jwk, created_at) values (?, ?, ?)")
-                    .params(kid, key.toJSONString(), Timestamp.from(now)).update();
-            return kid;
+            jdbc.sql("insert into signing_keys (kid, private_jwk, created_at, activated_at) values (?, ?, ?, ?)")
+                    .params(kid, key.toJSONString(), Timestamp.from(now), active ? Timestamp.from(now) : null).update();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate an RSA key", e);
         }
@@ -123,20 +150,25 @@ public class SigningKeys {
     private synchronized void reload() {
         Map<String, StoredKey> all = new LinkedHashMap<>();
         RSAKey active = null;
-        List<Object[]> rows = jdbc.sql("select kid, private_jwk, retired_at from signing_keys order by created_at desc")
-                .query((rs, n) -> new Object[] {rs.getString(1), rs.getString(2), rs.getTimestamp(3)}).list();
+        RSAKey next = null;
+        List<Object[]> rows = jdbc.sql("select kid, private_jwk, activated_at, retired_at from signing_keys order by created_at desc")
+                .query((rs, n) -> new Object[] {rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4)}).list();
         for (Object[] row : rows) {
             try {
                 RSAKey key = RSAKey.parse((String) row[1]);
-                Timestamp retired = (Timestamp) row[2];
-                all.put((String) row[0], new StoredKey(key, retired == null ? null : retired.toInstant()));
-                if (retired == null && active == null) {
+                Instant activated = row[2] == null ? null : ((Timestamp) row[2]).toInstant();
+                Instant retired = row[3] == null ? null : ((Timestamp) row[3]).toInstant();
+                all.put((String) row[0], new StoredKey(key, activated, retired));
+                if (activated != null && retired == null && active == null) {
                     active = key;
+                }
+                if (activated == null && next == null) {
+                    next = key;
                 }
             } catch (ParseException e) {
                 throw new IllegalStateException("signing key " + row[0] + " is not a JWK", e);
             }
         }
-        snapshot = new Snapshot(active, Map.copyOf(all));
+        snapshot = new Snapshot(active, next, Map.copyOf(all));
     }
 }

@@ -28,9 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         classes = {ReferenceApp.class, GatewayEndToEndTest.Beans.class},
-        properties = {"refapp.gateway.enabled=true", "refapp.gateway.https-port=0",
-                // tokens of a freshly rotated key may fetch the JWKS at once (production: 30s)
-                "refapp.gateway.jwks-min-refresh=0s"})
+        properties = {"refapp.gateway.enabled=true", "refapp.gateway.https-port=0"})
 @ActiveProfiles("test")
 class GatewayEndToEndTest {
     private static final String ADMIN_EMAIL = "admin@refapp.test";
@@ -139,7 +137,8 @@ class GatewayEndToEndTest {
         Http.Response refreshed = https.post("/auth/refresh", Map.of("refreshToken", s[1]));
         assertThat(refreshed.status()).isEqualTo(200);
         assertThat(SignedJWT.parse(refreshed.text("accessToken")).getHeader().getKeyID()).isEqualTo(rotated.text("kid"));
-        assertThat(https.get("/v1/users/me", refreshed.text("accessToken")).status()).as("signed by the new key").isEqualTo(200);
+        assertThat(https.get("/v1/users/me", refreshed.text("accessToken")).status())
+                .as("signed by the new key").isEqualTo(200);
     }
 
     @Test

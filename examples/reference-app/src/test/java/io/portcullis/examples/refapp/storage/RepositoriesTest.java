@@ -121,15 +121,23 @@ class RepositoriesTest {
                     new RefAppProperties.Gateway(false, "127.0.0.1", 8443, null, null, Duration.ofSeconds(30)));
             SigningKeys keys = new SigningKeys(jdbc, clock, props);
             String first = keys.active().getKeyID();
+            String next = keys.next().getKeyID();
             assertThat(new SigningKeys(jdbc, clock, props).active().getKeyID()).as("a restart keeps the key").isEqualTo(first);
+            assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).as("next key published ahead")
+                    .containsExactlyInAnyOrder(first, next);
+            assertThat(keys.publicKey(next)).as("it has signed nothing yet").isEmpty();
+
             String second = keys.rotate();
+            assertThat(second).isEqualTo(next);
             assertThat(keys.active().getKeyID()).isEqualTo(second);
-            assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactlyInAnyOrder(first, second);
+            String third = keys.next().getKeyID();
+            assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactlyInAnyOrder(first, second, third);
+            assertThat(keys.publicKey(first)).as("retired, its tokens still valid").isPresent();
             clock.advance(Duration.ofMinutes(11));
             assertThat(keys.publicKey(first)).isEmpty();
-            assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactly(second);
-            keys.rotate();
-            assertThat(jdbc.sql("select count(*) from signing_keys").query(Integer.class).single()).as("expired key deleted").isEqualTo(2);
+            assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactlyInAnyOrder(second, third);
+            assertThat(keys.rotate()).isEqualTo(third);
+            assertThat(jdbc.sql("select count(*) from signing_keys").query(Integer.class).single()).as("expired key deleted").isEqualTo(3);
         }
     }
 
