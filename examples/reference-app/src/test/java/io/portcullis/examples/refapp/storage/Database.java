@@ -38,26 +38,43 @@ public final class Database implements AutoCloseable {
     }
 
     static Database postgres() {
-        String url = System.getenv().getOrDefault("REFAPP_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-        String password = System.getenv().getOrDefault("REFAPP_PG_PASSWORD", "");
-        String env = System.getenv("REFAPP_PG_USER");
-        String[] users = env != null ? new String[] {env} : new String[] {"postgres", "root"};
-        String user = null;
-        StringBuilder why = new StringBuilder();
-        for (String u : users) {
-            try (Connection c = DriverManager.getConnection(url + "?connectTimeout=3", u, password)) {
-                user = u;
-                break;
-            } catch (SQLException e) {
-                why.append(u).append(": ").append(e.getMessage()).append("; ");
+        PostgresSchema pg = PostgresSchema.create();
+        DataSource ds = new SimpleDriverDataSource(new org.postgresql.Driver(), pg.url(), pg.user(), pg.password());
+        migrate(ds, pg.schema());
+        return new Database("postgresql", ds, pg::drop);
+    }
+
+    /** A new, empty schema in the local PostgreSQL: connect with {@link #url()} (its {@code currentSchema}). */
+    public record PostgresSchema(String baseUrl, String user, String password, String schema) {
+        /** Creates nothing yet: the schema is made by Flyway ({@code createSchemas}); skips (assumption) without PostgreSQL. */
+        public static PostgresSchema create() {
+            String url = System.getenv().getOrDefault("REFAPP_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+            String password = System.getenv().getOrDefault("REFAPP_PG_PASSWORD", "");
+            String env = System.getenv("REFAPP_PG_USER");
+            String[] users = env != null ? new String[] {env} : new String[] {"postgres", "root"};
+            String user = null;
+            StringBuilder why = new StringBuilder();
+            for (String u : users) {
+                try (Connection c = DriverManager.getConnection(url + "?connectTimeout=3", u, password)) {
+                    user = u;
+                    break;
+                } catch (SQLException e) {
+                    why.append(u).append(": ").append(e.getMessage()).append("; ");
+                }
             }
+            Assumptions.assumeTrue(user != null, "PostgreSQL not reachable at " + url + " (" + why + ")");
+            String schema = "refapp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            return new PostgresSchema(url, user, password, schema);
         }
-        Assumptions.assumeTrue(user != null, "PostgreSQL not reachable at " + url + " (" + why + ")");
-        String schema = "refapp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        DataSource admin = new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password);
-        DataSource ds = new SimpleDriverDataSource(new org.postgresql.Driver(), url + "?currentSchema=" + schema, user, password);
-        migrate(ds, schema);
-        return new Database("postgresql", ds, () -> execute(admin, "drop schema " + schema + " cascade"));
+
+        public String url() {
+            return baseUrl + "?currentSchema=" + schema;
+        }
+
+        public void drop() {
+            execute(new SimpleDriverDataSource(new org.postgresql.Driver(), baseUrl, user, password),
+                    "drop schema if exists " + schema + " cascade");
+        }
     }
 
     private static void migrate(DataSource ds, String schema) {
