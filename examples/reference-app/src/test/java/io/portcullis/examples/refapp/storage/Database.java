@@ -56,8 +56,10 @@ public final class Database implements AutoCloseable {
             StringBuilder why = new StringBuilder();
             for (String u : users) {
                 try (Connection c = DriverManager.getConnection(url + "?connectTimeout=3", u, password)) {
-                    user = u;
-                    break;
+                    if (c.isValid(3)) {
+                        user = u;
+                        break;
+                    }
                 } catch (SQLException e) {
                     why.append(u).append(": ").append(e.getMessage()).append("; ");
                 }
