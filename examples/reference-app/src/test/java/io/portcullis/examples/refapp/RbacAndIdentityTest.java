@@ -23,6 +23,13 @@ class RbacAndIdentityTest extends AppTestBase {
         Http.Response support = Accounts.login(http, user[2], Accounts.PASSWORD);
         assertThat(http.get("/v1/users/me", support.text("accessToken")).json().path("roles").toString()).contains("support");
         assertThat(http.get("/admin/ping", support.text("accessToken")).status()).as("support is not admin").isEqualTo(403);
+        assertThat(http.get("/support/users/" + userId + "/sessions", user[0]).status()).as("plain user").isEqualTo(403);
+        Http.Response sessions = http.get("/support/users/" + userId + "/sessions", support.text("accessToken"));
+        assertThat(sessions.status()).isEqualTo(200);
+        assertThat(sessions.json().path("sessions").size()).isEqualTo(2);
+        assertThat(sessions.body()).doesNotContain("refresh");
+        Http.Response trail = http.get("/support/users/" + userId + "/audit", support.text("accessToken"));
+        assertThat(trail.json().path("events").toString()).contains("\"register\"", "\"login\"", "email.verify.confirm");
 
         String admin = adminToken();
         Http.Response ping = http.get("/admin/ping", admin);
@@ -35,6 +42,8 @@ class RbacAndIdentityTest extends AppTestBase {
         assertThat(http.post("/auth/refresh", Map.of("refreshToken", user[1])).status()).isEqualTo(401);
         assertThat(http.get("/v1/users/me", support.text("accessToken")).status()).isEqualTo(401);
         assertThat(http.post("/admin/users/no-such-user/sessions/revoke", Map.of(), admin).status()).isEqualTo(404);
+        assertThat(http.get("/support/users/" + userId + "/audit", admin).json().path("events").toString())
+                .contains("admin.sessions.revoke");
     }
 
     @Test

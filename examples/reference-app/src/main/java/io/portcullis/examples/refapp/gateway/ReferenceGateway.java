@@ -21,7 +21,8 @@ import java.util.Map;
  *       password reset;</li>
  *   <li>{@code /v1/**} needs a valid access token (verified against the app's JWKS; issuer and
  *       audience checked), 100 requests/min per IP; {@code /v1/batch} 25/min per IP;</li>
- *   <li>{@code /admin/**} and key rotation need role {@code admin};</li>
+ *   <li>{@code /admin/**} and key rotation need role {@code admin}, {@code /support/**} role
+ *       {@code support} or {@code admin};</li>
  *   <li>{@code X-User-Id} / {@code X-User-Roles} set from verified claims on the token routes
  *       (client-sent copies stripped); the token itself is forwarded, the app verifies it too.</li>
  * </ul>
@@ -64,6 +65,7 @@ public final class ReferenceGateway {
         String app = s.appUrl();
         PolicySpec token = jwt(s, List.of());
         PolicySpec adminToken = jwt(s, List.of("admin"));
+        PolicySpec supportToken = jwt(s, List.of("support", "admin"));
         return Gateway.builder()
                 .policy(PolicySpec.of("security-headers"))
                 .route(RouteConfig.exact("/health").methods("GET", "HEAD").to(app).build())
@@ -81,7 +83,8 @@ public final class ReferenceGateway {
                 // the API (seed 000's nginx limits)
                 .route(RouteConfig.prefix("/v1").to(app).policy(token).policy(perIp("api", 100, 100)).build())
                 .route(RouteConfig.prefix("/v1/batch").to(app).policy(token).policy(perIp("batch", 25, 25)).build())
-                .route(RouteConfig.prefix("/admin").to(app).policy(adminToken).policy(perIp("admin", 60, 20)).build());
+                .route(RouteConfig.prefix("/admin").to(app).policy(adminToken).policy(perIp("admin", 60, 20)).build())
+                .route(RouteConfig.prefix("/support").to(app).policy(supportToken).policy(perIp("support", 60, 20)).build());
     }
 
     /** The {@code jwt} policy for the app's tokens; {@code roles} non-empty requires one of them. */

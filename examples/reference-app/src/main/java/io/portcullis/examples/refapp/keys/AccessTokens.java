@@ -80,7 +80,7 @@ public class AccessTokens {
         }
     }
 
-    /** The claims of a valid token of this issuer and audience; empty for anything else. */
+    /** The claims of a valid access token ({@code typ: at+jwt}) of this issuer and audience; empty for anything else. */
     public Optional<Claims> verify(String token) {
         if (token == null || token.length() > 8192) {
             return Optional.empty();
@@ -88,7 +88,7 @@ public class AccessTokens {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             JWSHeader header = jwt.getHeader();
-            if (!JWSAlgorithm.RS256.equals(header.getAlgorithm()) || header.getKeyID() == null
+            if (!JWSAlgorithm.RS256.equals(header.getAlgorithm()) || !AT_JWT.equals(header.getType()) || header.getKeyID() == null
                     || header.getJWKURL() != null || header.getJWK() != null || header.getX509CertURL() != null
                     || header.getX509CertChain() != null || header.getCriticalParams() != null) {
                 return Optional.empty();

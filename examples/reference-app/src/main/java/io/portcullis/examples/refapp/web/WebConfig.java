@@ -12,7 +12,7 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Which paths need a token (everything under {@code /v1} and {@code /admin}, plus the
+ * Which paths need a token (everything under {@code /v1}, {@code /admin} and {@code /support}, plus the
  * account operations under {@code /auth} that act on the caller), and how handlers receive the
  * {@link Caller} and {@link ClientInfo}.
  */
@@ -20,7 +20,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 public class WebConfig implements WebMvcConfigurer {
     /** The paths {@link BearerAuthInterceptor} guards; the gateway config mirrors this list. */
     public static final List<String> PROTECTED = List.of(
-            "/v1/**", "/admin/**", "/auth/logout-all", "/auth/2fa/**", "/auth/keys/rotate");
+            "/v1/**", "/admin/**", "/support/**", "/auth/logout-all", "/auth/2fa/**", "/auth/keys/rotate");
 
     private final BearerAuthInterceptor auth;
     private final ClientInfoResolver clients;

@@ -118,6 +118,7 @@ class GatewayEndToEndTest {
         assertThat(forged.status()).as("the app refuses headers that disagree with the token: these were replaced").isEqualTo(200);
         assertThat(forged.text("id")).isEqualTo(realId);
         assertThat(https.get("/admin/ping", s[0], "X-User-Roles", "admin").status()).isEqualTo(403);
+        assertThat(https.get("/support/users/" + realId + "/audit", s[0], "X-User-Roles", "support").status()).isEqualTo(403);
         assertThat(https.get("/admin/ping", null, "X-User-Id", realId, "X-User-Roles", "admin").status()).isEqualTo(401);
     }
 

@@ -50,7 +50,7 @@ class YamlDraftTest {
         assertThat(yamlConfig.policies()).isEqualTo(javaConfig.policies());
         assertThat(sorted(yamlConfig.routes())).isEqualTo(sorted(javaConfig.routes()));
         try (Gateway built = fromYaml.build()) {       // every policy setting validated (unknown names fail)
-            assertThat(built.config().routes()).hasSize(13);
+            assertThat(built.config().routes()).hasSize(14);
         }
     }
 
