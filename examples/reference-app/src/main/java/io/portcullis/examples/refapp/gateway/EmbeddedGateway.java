@@ -46,6 +46,21 @@ public class EmbeddedGateway implements ApplicationListener<WebServerInitialized
                 .build();
         LOG.info("Portcullis in front of {}: {}", settings.appUrl(), started.start());
         gateway = started;
+        LOG.info(walkthrough("https://localhost:" + started.address("https").getPort(), g.certificate()));
+    }
+
+    /** The short curl walkthrough printed at start (README.md has the full one). */
+    static String walkthrough(String base, String certificate) {
+        String c = "curl -sS --http2 --cacert " + certificate + " " + base;
+        String json = " -H 'Content-Type: application/json' -d ";
+        return String.join("\n",
+                "Try it (HTTP/2 over TLS through the gateway; a self-signed certificate serves as its own CA):",
+                "  " + c + "/auth/register" + json + "'{\"email\":\"ada@example.com\",\"password\":\"a long demo passphrase\"}'",
+                "  # the verification token is in this log (refapp.mail); then:",
+                "  " + c + "/auth/email/verify/confirm" + json + "'{\"token\":\"<token>\"}'",
+                "  " + c + "/auth/login" + json + "'{\"email\":\"ada@example.com\",\"password\":\"a long demo passphrase\"}'",
+                "  " + c + "/v1/users/me -H 'Authorization: Bearer <accessToken>'",
+                "  # /v1/batch answers 429 after 25 calls a minute; /admin/ping answers 403 to a non-admin token");
     }
 
     /** The HTTPS listener's bound address (its port when configured with 0). */
