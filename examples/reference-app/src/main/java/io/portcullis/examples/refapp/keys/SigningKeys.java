@@ -44,7 +44,10 @@ public class SigningKeys {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Duration retention;
+    private static final long MISS_RELOAD_INTERVAL_NANOS = 1_000_000_000L;
+
     private volatile Snapshot snapshot;
+    private volatile long lastMissReload = System.nanoTime() - MISS_RELOAD_INTERVAL_NANOS;
 
     private record StoredKey(RSAKey key, Instant activatedAt, Instant retiredAt) {
     }
@@ -75,7 +78,9 @@ public class SigningKeys {
      */
     public Optional<RSAKey> publicKey(String kid) {
         StoredKey k = snapshot.all().get(kid);
-        if (k == null) {
+        long now = System.nanoTime();
+        if (k == null && now - lastMissReload > MISS_RELOAD_INTERVAL_NANOS) {
+            lastMissReload = now;   // made-up kids cost at most one reload per interval
             reload();
             k = snapshot.all().get(kid);
         }
