@@ -2,7 +2,6 @@ package io.portcullis.examples.refapp.web;
 
 import io.portcullis.examples.refapp.keys.AccessTokens;
 import io.portcullis.examples.refapp.sessions.SessionRepository;
-import io.portcullis.examples.refapp.users.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
