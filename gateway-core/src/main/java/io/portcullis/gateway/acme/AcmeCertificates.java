@@ -78,6 +78,7 @@ public final class AcmeCertificates implements AutoCloseable {
     private ScheduledFuture<?> next; // guarded by this
     private int failures; // on the manager thread
     private volatile X509Certificate current;
+    private volatile Instant ariRenewAt;
     private volatile Instant nextAttempt;
     private volatile String lastError;
 
@@ -165,13 +166,42 @@ public final class AcmeCertificates implements AutoCloseable {
         return !issued() || !clock.instant().isBefore(renewAt(current));
     }
 
-    /** A third of the lifetime before expiry, or {@code renewBefore} if configured. */
+    /**
+     * A third of the lifetime before expiry, or {@code renewBefore} if configured; earlier if the CA
+     * suggested a renewal window (ACME Renewal Information) for the certificate this manager issued.
+     */
     Instant renewAt(X509Certificate cert) {
         Instant notBefore = cert.getNotBefore().toInstant();
         Instant notAfter = cert.getNotAfter().toInstant();
         Duration before = config.renewBefore() != null ? config.renewBefore()
                 : Duration.between(notBefore, notAfter).dividedBy(3);
-        return notAfter.minus(before);
+        Instant ours = notAfter.minus(before);
+        Instant ari = ariRenewAt;
+        return ari != null && cert == current && ari.isBefore(ours) ? ari : ours;
+    }
+
+    /**
+     * A random moment in the CA's suggested renewal window (RFC 9773, ARI), so a fleet does not renew
+     * at once and a CA can pull renewals forward (e.g. before a mass revocation); null when the CA
+     * offers no ARI. Known only for certificates issued by this process: after a restart the
+     * lifetime rule applies until the next renewal.
+     */
+    private Instant renewalWindow(org.shredzone.acme4j.Certificate issued) {
+        try {
+            if (issued.getRenewalInfoLocation().isEmpty()) {
+                return null;
+            }
+            org.shredzone.acme4j.RenewalInfo info = issued.getRenewalInfo();
+            Instant start = info.getSuggestedWindowStart();
+            Instant end = info.getSuggestedWindowEnd();
+            long span = Math.max(0, Duration.between(start, end).toMillis());
+            Instant at = start.plusMillis(span == 0 ? 0 : ThreadLocalRandom.current().nextLong(span));
+            LOG.info("ACME {}: the CA suggests renewing between {} and {}; renewal set for {}", config.domains(), start, end, at);
+            return at;
+        } catch (Exception e) {
+            LOG.debug("ACME {}: no renewal information ({})", config.domains(), e.toString());
+            return null;
+        }
     }
 
     private synchronized void schedule(Duration delay) {
@@ -262,8 +292,10 @@ public final class AcmeCertificates implements AutoCloseable {
         if (s != Status.VALID) {
             throw new IllegalStateException("order is " + s + order.getError().map(p -> ": " + p).orElse(""));
         }
-        List<X509Certificate> chain = order.getCertificate().getCertificateChain();
+        org.shredzone.acme4j.Certificate issued = order.getCertificate();
+        List<X509Certificate> chain = issued.getCertificateChain();
         writeChain(chain);
+        ariRenewAt = renewalWindow(issued);
         current = chain.get(0);
         LOG.info("ACME {}: certificate issued by {} (serial {}, expires {}); serving it to new connections",
                 config.domains(), current.getIssuerX500Principal().getName(), current.getSerialNumber().toString(16),
