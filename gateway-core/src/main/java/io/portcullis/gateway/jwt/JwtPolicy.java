@@ -85,40 +85,56 @@ final class JwtPolicy implements Policy {
         for (AsciiString name : s.headerNames()) {
             h.remove(name); // the client must not be able to forge what the upstream takes as verified
         }
-        String token = null;
+        // the token is [from, to) of source: hashed in place, copied out only on a cache miss
+        String source = null;
+        int from = 0;
+        int to = 0;
         if (s.bearer()) {
             String auth = single(h);
             if (auth == SEVERAL) {
                 return invalid(ctx, Rejection.MALFORMED, "several Authorization headers");
             }
             if (auth != null && auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                token = auth.substring(BEARER.length()).trim();
+                source = auth;
+                from = BEARER.length();
+                to = auth.length();
+                while (from < to && auth.charAt(from) == ' ') {
+                    from++;
+                }
+                while (to > from && auth.charAt(to - 1) == ' ') {
+                    to--;
+                }
                 if (!s.forwardToken()) {
                     h.remove(HttpHeaderNames.AUTHORIZATION);
                 }
             }
         }
-        if (token == null && s.cookie() != null) {
-            token = cookie(h, s.cookie());
+        if (source == null && s.cookie() != null) {
+            source = cookie(h, s.cookie());
+            to = source == null ? 0 : source.length();
         }
-        if (token == null || token.isEmpty()) {
+        if (source == null || from == to) {
             return s.optional() ? Decision.proceed() : Decision.respond(401, "authentication required", missingChallenge);
         }
-        if (token.length() > s.maxTokenBytes()) {
+        if (to - from > s.maxTokenBytes()) {
             rejected.get(Rejection.MALFORMED).increment();
             LOG.info("JWT refused [{}] route {}: token of {} bytes (limit {})", ctx.requestId(), ctx.routeId(),
-                    token.length(), s.maxTokenBytes());
+                    to - from, s.maxTokenBytes());
             return Decision.respond(431, "the access token is too large");
         }
         TokenKey key = null;
         if (cache != null) {
-            key = TokenKey.of(token);
+            key = TokenKey.of(source, from, to);
+            if (key == null) {
+                return invalid(ctx, Rejection.MALFORMED, "non-ASCII characters");
+            }
             VerifiedToken v = cache.getIfPresent(key);
             if (v != null && v.validUntilMillis() > clock.millis()) {
                 cached.increment();
                 return admit(ctx, v);
             }
         }
+        String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         return verify(ctx, token, key, true);
     }
 
