@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Side-by-side load run: Portcullis against nginx (one worker), both as TLS reverse proxies in front
+# of the same backend, with the same ECDSA P-256 certificate. Loopback only; every process is started
+# here, recorded by PID and stopped on exit; every load step is bounded by its duration.
+#
+#   benchmarks/load/run.sh            # DURATION=20 s per case, WARMUP=60 s of JIT warm-up
+#   benchmarks/load/run.sh --quick    # 5 s per case, 15 s warm-up: a smoke check, numbers not meaningful
+#
+# Layout: the proxies run pinned to CPU 1, the load generator and the backend to CPU 0 (2-core box).
+# Cases: h1 (wrk -c64 keep-alive), h2 (h2load -c32 -m10), hs (new TLS connection per request),
+# lat1 (wrk -c1: unloaded latency). Targets: nginx, portcullis (plain proxy), portcullis-chain
+# (JWT from the verified-token cache + in-memory rate limit + security headers on every request).
+# Per target and case: requests/s, p50/p99 latency, server CPU microseconds per request (CPU time of
+# the proxy's processes / requests: the figure that survives a noisy machine), RSS after the case,
+# and Portcullis/nginx ratios from the same run. Raw rows and a Markdown table land in
+# benchmarks/results/load-<UTC time>/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-60}
+if [ "${1:-}" = "--quick" ]; then DURATION=5; WARMUP=15; fi
+BACKEND_PORT=29080; NGINX_PORT=29443; GW_PORT=29444; CHAIN_PORT=29445
+SECRET="load-run-hmac-secret-0123456789abcdef"
+
+need=()
+for t in nginx wrk h2load openssl taskset python3; do command -v "$t" >/dev/null 2>&1 || need+=("$t"); done
+if [ ${#need[@]} -gt 0 ]; then
+  pkgs=(); for t in "${need[@]}"; do case $t in h2load) pkgs+=(nghttp2-client);; taskset) pkgs+=(util-linux);; *) pkgs+=("$t");; esac; done
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  else
+    echo "missing: ${need[*]} (apt-get install ${pkgs[*]})" >&2; exit 1
+  fi
+fi
+[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (proxy on one, load on the other)" >&2; exit 1; }
+load1=$(cut -d' ' -f1 /proc/loadavg)
+if awk "BEGIN {exit !($load1 > 0.5)}"; then
+  echo "warning: the machine is busy (load average $load1): figures will be noisy; compare ratios only" >&2
+  [ "${REQUIRE_IDLE:-0}" = 1 ] && exit 1
+fi
+
+out="$root/benchmarks/results/load-$(date -u +%Y%m%dT%H%M%SZ)"
+work=$(mktemp -d)
+mkdir -p "$out"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+echo "building the gateway (benchmarks module)..." >&2
+(cd "$root" && ./mvnw -q -B -pl benchmarks -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/classpath.txt)
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+body=$(printf 'x%.0s' $(seq 1 100))
+
+cat > "$work/backend.conf" <<CONF
+worker_processes 1; pid $work/backend.pid; error_log $work/backend-error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$BACKEND_PORT; location / { default_type text/plain; return 200 "$body"; } } }
+CONF
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1; pid $work/nginx.pid; error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT ssl http2;
+    ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:S:10m;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  } }
+CONF
+
+start() { # name cpu command...
+  local name=$1 cpu=$2; shift 2
+  taskset -c "$cpu" "$@" > "$work/$name.out" 2>&1 &
+  pids+=($!)
+  echo $!
+}
+wait_port() {
+  for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2; exit 1
+}
+
+start backend 0 nginx -c "$work/backend.conf" -g 'daemon off;' >/dev/null; wait_port $BACKEND_PORT
+nginx_pid=$(start nginx 1 nginx -c "$work/nginx.conf" -g 'daemon off;'); wait_port $NGINX_PORT
+jvm=(java -Xms128m -Xmx512m)
+gw_pid=$(start portcullis 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$GW_PORT \
+  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT); wait_port $GW_PORT
+chain_pid=$(start portcullis-chain 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$CHAIN_PORT \
+  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT --full-chain "$SECRET"); wait_port $CHAIN_PORT
+token=$(java -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --token "$SECRET")
+
+ticks() { # CPU ticks (user+system) of a process and its children
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo $total
+}
+rss_kb() { local total=0 p; for p in "$1" $(pgrep -P "$1" || true); do
+  total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done; echo $total; }
+hz=$(getconf CLK_TCK)
+
+run_case() { # target pid port case -> one TSV row
+  local target=$1 pid=$2 port=$3 case=$4 url="https://127.0.0.1:$3/" auth=() log="$work/$1-$4.txt"
+  [ "$target" = portcullis-chain ] && auth=(-H "Authorization: Bearer $token")
+  local t0; t0=$(ticks "$pid")
+  case $case in
+    h1)   timeout $((DURATION + 30)) taskset -c 0 wrk -t1 -c64 -d"${DURATION}s" --latency "${auth[@]}" "$url" > "$log" ;;
+    lat1) timeout $((DURATION + 30)) taskset -c 0 wrk -t1 -c1 -d"${DURATION}s" --latency "${auth[@]}" "$url" > "$log" ;;
+    hs)   timeout $((DURATION + 30)) taskset -c 0 wrk -t1 -c16 -d"${DURATION}s" --latency -H 'Connection: close' "${auth[@]}" "$url" > "$log" ;;
+    h2)   timeout $((DURATION + 30)) taskset -c 0 h2load -c32 -m10 -t1 -D "$DURATION" --log-file="$work/$target-h2.log" \
+            "${auth[@]}" "$url" > "$log" ;;
+  esac
+  local t1; t1=$(ticks "$pid")
+  python3 - "$target" "$case" "$log" "$work/$target-h2.log" "$((t1 - t0))" "$hz" "$(rss_kb "$pid")" <<'PY'
+import re, sys
+target, case, log, h2log, ticks, hz, rss = sys.argv[1:8]
+text = open(log).read()
+def ms(v, unit):
+    return float(v) * {'us': 0.001, 'ms': 1.0, 's': 1000.0}[unit]
+if case == 'h2':
+    done = int(re.search(r'requests: \d+ total, \d+ started, (\d+) done', text).group(1))
+    ok = int(re.search(r'status codes: (\d+) 2xx', text).group(1))
+    rps = float(re.search(r'finished in [\d.]+\w+, ([\d.]+) req/s', text).group(1))
+    times = sorted(int(l.split()[2]) / 1000.0 for l in open(h2log) if l.strip())
+    p50, p99 = times[len(times) // 2], times[int(len(times) * 0.99)]
+    requests = done
+else:
+    requests = int(re.search(r'(\d+) requests in', text).group(1))
+    rps = float(re.search(r'Requests/sec:\s+([\d.]+)', text).group(1))
+    lat = dict(re.findall(r'^\s+(50|99)%\s+([\d.]+\w+)', text, re.M))
+    def parse(s):
+        m = re.match(r'([\d.]+)(us|ms|s)', s); return ms(m.group(1), m.group(2))
+    p50, p99 = parse(lat['50']), parse(lat['99'])
+    errors = re.search(r'Non-2xx or 3xx responses: (\d+)', text)
+    ok = requests - (int(errors.group(1)) if errors else 0)
+us = int(ticks) / int(hz) * 1e6 / max(requests, 1)
+print(f"{target}\t{case}\t{requests}\t{ok}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{us:.1f}\t{int(rss) // 1024}")
+PY
+}
+
+echo "warming up the JVMs (${WARMUP} s each)..." >&2
+for port in $GW_PORT $CHAIN_PORT; do
+  a=(); [ $port = $CHAIN_PORT ] && a=(-H "Authorization: Bearer $token")
+  timeout $((WARMUP + 30)) taskset -c 0 wrk -t1 -c64 -d"${WARMUP}s" "${a[@]}" "https://127.0.0.1:$port/" > /dev/null
+  timeout $((WARMUP + 30)) taskset -c 0 h2load -c16 -m10 -t1 -D $((WARMUP / 3 + 1)) "${a[@]}" "https://127.0.0.1:$port/" > /dev/null
+done
+timeout 60 taskset -c 0 wrk -t1 -c64 -d5s "https://127.0.0.1:$NGINX_PORT/" > /dev/null
+
+tsv="$out/results.tsv"
+printf 'target\tcase\trequests\tok\treq_per_s\tp50_ms\tp99_ms\tcpu_us_per_req\trss_mb\n' > "$tsv"
+for c in h1 h2 hs lat1; do
+  for t in nginx portcullis portcullis-chain; do
+    case $t in nginx) pid=$nginx_pid port=$NGINX_PORT;; portcullis) pid=$gw_pid port=$GW_PORT;; *) pid=$chain_pid port=$CHAIN_PORT;; esac
+    echo "  $t $c..." >&2
+    run_case "$t" "$pid" "$port" "$c" >> "$tsv"
+  done
+done
+
+python3 - "$tsv" "$DURATION" > "$out/summary.md" <<'PY'
+import csv, sys, platform, subprocess, datetime
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+by = {(r['target'], r['case']): r for r in rows}
+java = subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]
+nginx = subprocess.run(['nginx', '-v'], capture_output=True, text=True).stderr.strip()
+print(f"Load run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {platform.node()} ({subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} CPUs), "
+      f"{java}, {nginx}; {sys.argv[2]} s per case; proxies pinned to CPU 1, load and backend to CPU 0.\n")
+print("| case | target | req/s | p50 ms | p99 ms | CPU µs/req | RSS MB | req/s vs nginx | CPU/req vs nginx | non-2xx |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for case in ['h1', 'h2', 'hs', 'lat1']:
+    base = by.get(('nginx', case))
+    for t in ['nginx', 'portcullis', 'portcullis-chain']:
+        r = by.get((t, case))
+        if not r:
+            continue
+        ratio = lambda k: f"{float(r[k]) / float(base[k]) * 100:.0f} %" if base and float(base[k]) else "-"
+        bad = int(r['requests']) - int(r['ok'])
+        print(f"| {case} | {t} | {r['req_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['cpu_us_per_req']} | {r['rss_mb']} | "
+              f"{ratio('req_per_s')} | {ratio('cpu_us_per_req')} | {bad} |")
+PY
+cat "$out/summary.md"
+echo "raw: $tsv" >&2
