@@ -168,8 +168,8 @@ class JwksRefreshTest {
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(200);
     }
 
-    @Test
-    void httpsEndpointWithAPrivateCa() throws Exception {
+    /** A JDK server context with the shared test certificate (issued by the test CA, not publicly trusted). */
+    private static SSLContext serverContext() throws Exception {
         TestTls tls = TestTls.shared();
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -179,23 +179,19 @@ class JwksRefreshTest {
         kmf.init(ks, new char[0]);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(kmf.getKeyManagers(), null, null);
-        jwks = JwksServer.startTls(TestKeys.jwks(K1), ssl);
-        start("0s", Map.of("jwksCa", tls.caPem.toString()));
+        return ssl;
+    }
+
+    @Test
+    void httpsEndpointWithAPrivateCa() throws Exception {
+        jwks = JwksServer.startTls(TestKeys.jwks(K1), serverContext());
+        start("0s", Map.of("jwksCa", TestTls.shared().caPem.toString()));
         assertThat(status(K1.token("a"))).isEqualTo(200);
     }
 
     @Test
     void httpsEndpointWithAnUntrustedCertificateNeverLoads() throws Exception {
-        TestTls tls = TestTls.shared();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("server", PemFiles.readPrivateKey(tls.key), new char[0],
-                PemFiles.readCertificates(tls.chain).toArray(new Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), null, null);
-        jwks = JwksServer.startTls(TestKeys.jwks(K1), ssl);
+        jwks = JwksServer.startTls(TestKeys.jwks(K1), serverContext());
         start("1h", Map.of());
         assertThat(status(K1.token("a"))).isEqualTo(503);
     }

@@ -70,25 +70,24 @@ final class RedisConnection implements AutoCloseable {
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
-            c.setOptions(ClusterClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(queueSize)
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .build());
+            c.setOptions(gatewayOptions(ClusterClientOptions.builder(), socket, timeouts, queueSize).build());
             this.client = c;
         } else {
             RedisClient c = RedisClient.create(resources);
-            c.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(queueSize)
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .build());
+            c.setOptions(gatewayOptions(ClientOptions.builder(), socket, timeouts, queueSize).build());
             this.client = c;
         }
+    }
+
+    /** A gateway's lettuce settings, the same for standalone and cluster clients. */
+    private static <B extends ClientOptions.Builder> B gatewayOptions(B b, SocketOptions socket, TimeoutOptions timeouts,
+                                                                    int queueSize) {
+        b.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(queueSize)
+                .socketOptions(socket)
+                .timeoutOptions(timeouts);
+        return b;
     }
 
     /** Connects in the background; until connected, calls fail at once. Lettuce reconnects by itself later. */
