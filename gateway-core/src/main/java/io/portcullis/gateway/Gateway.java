@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final GatewayConfig config;
+    private volatile GatewayConfig config;
+    private final ProviderContext providerContext;
     private final GatewayMetrics metrics;
     private final AcmeHttpChallenges acme;
     private final Transport transport;
@@ -94,7 +95,7 @@ public final class Gateway implements AutoCloseable {
         this.blocking.allowCoreThreadTimeOut(true);
         MeterRegistry meters = registry;
         ExecutorService blockingExecutor = blocking;
-        this.prepared = GatewayRuntime.prepare(config, new ProviderContext() {
+        this.providerContext = new ProviderContext() {
             @Override
             public MeterRegistry meterRegistry() {
                 return meters;
@@ -109,7 +110,8 @@ public final class Gateway implements AutoCloseable {
             public Clock clock() {
                 return Clock.systemUTC();
             }
-        });
+        };
+        this.prepared = GatewayRuntime.prepare(config, providerContext);
     }
 
     public static Builder builder() {
@@ -179,6 +181,36 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
+    }
+
+    /**
+     * Puts a new configuration in force without dropping anything: new requests use its routes,
+     * policies, trusted proxies, health path and request-id rule; requests in flight finish with the
+     * configuration they started with; connections and listeners stay open. The new configuration
+     * is compiled first: if it is invalid, a {@link ConfigException} names the field and the running
+     * configuration stays. Listeners, limits, timeouts and ioThreads cannot change this way (a
+     * {@link ConfigException} says so): they need a restart.
+     */
+    public synchronized void reload(GatewayConfig next) {
+        Objects.requireNonNull(next, "config");
+        if (!started || closed) {
+            throw new IllegalStateException("the gateway is not running");
+        }
+        GatewayConfig now = config;
+        requireUnchanged("listeners", now.listeners(), next.listeners());
+        requireUnchanged("limits", now.limits(), next.limits());
+        requireUnchanged("timeouts", now.timeouts(), next.timeouts());
+        requireUnchanged("ioThreads", now.ioThreads(), next.ioThreads());
+        GatewayRuntime.Prepared p = GatewayRuntime.prepare(next, providerContext);
+        runtime.swap(p);
+        config = next;
+        LOG.info("Configuration reloaded: {} route(s), {} gateway-wide polic{}", next.routes().size(),
+                next.policies().size(), next.policies().size() == 1 ? "y" : "ies");
+    }
+
+    private static void requireUnchanged(String field, Object now, Object next) {
+        ConfigException.check(Objects.equals(now, next), field, "changed; a reload applies routes, policies, "
+                + "trustedProxies, healthPath and trustIncomingRequestId (listeners, limits, timeouts and ioThreads need a restart)");
     }
 
     /** The bound address of a listener, after {@link #start()}. */
