@@ -166,7 +166,10 @@ public final class Gateway implements AutoCloseable {
                 Channel ch;
                 try {
                     ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // Netty rethrows the bind's IOException unchecked: catch it too
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
                     throw new IllegalStateException("listener '" + l.name() + "' cannot bind " + l.host() + ":"
                             + l.port() + ": " + e.getMessage(), e);
                 }

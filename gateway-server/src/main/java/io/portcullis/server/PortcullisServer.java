@@ -20,7 +20,6 @@ import io.portcullis.server.config.ConfigLoader;
 import io.portcullis.server.config.ServerConfig;
 import io.portcullis.server.internal.admin.AdminServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
@@ -67,16 +66,18 @@ public final class PortcullisServer implements AutoCloseable {
         }
         try {
             this.addresses = gateway.start();
-            if (config.admin().enabled()) {
-                admin = new AdminServer(config.admin(), () -> this.gateway, () -> this.config, registry);
-            }
-        } catch (IOException e) {
-            close();
-            throw new UncheckedIOException("admin listener cannot bind " + config.admin().host() + ":"
-                    + config.admin().port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+        if (config.admin().enabled()) {
+            try {
+                admin = new AdminServer(config.admin(), () -> this.gateway, () -> this.config, registry);
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw new IllegalStateException("admin listener cannot bind " + config.admin().host() + ":"
+                        + config.admin().port() + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -132,7 +132,7 @@ class CliTest {
         assertThat(c.getSubjectAlternativeNames().stream().map(l -> String.valueOf(l.get(1))).toList()).containsExactly("dev.test", "10.1.2.3");
         c.verify(c.getPublicKey());
         assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
-        assertThat(Files.getPosixFilePermissions(key).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
 
         Run again = run("cert", "self-signed", "--cert", crt.toString(), "--key", key.toString());
         assertThat(again.code()).isEqualTo(ExitCodes.FAILURE);
@@ -140,6 +140,25 @@ class CliTest {
         assertThat(run("cert", "self-signed", "--cert", crt.toString(), "--key", key.toString(), "--force").code()).isZero();
         assertThat(run("cert", "self-signed", "--days", "0").code()).isEqualTo(ExitCodes.USAGE);
         assertThat(List.of(run("cert").code())).containsExactly(ExitCodes.USAGE);
+    }
+
+    @Test
+    void run_withAnInvalidFile_isThree_andWithAPortInUse_isOne() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "listeners: [{port: 0, mode: http}]\ntimeouts: {idle: soon}\n");
+        Run invalid = run("run", "--config", bad.toString());
+        assertThat(invalid.code()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(invalid.err()).contains("bad.yaml:2:18: timeouts.idle: 'soon'");
+
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path busy = dir.resolve("busy.yaml");
+            Files.writeString(busy, "listeners: [{host: 127.0.0.1, port: " + taken.getLocalPort()
+                    + ", mode: http}]\nadmin: {enabled: false}\n");
+            Run r = run("run", "--config", busy.toString());
+            assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(r.err()).startsWith("portcullis: listener 'http-" + taken.getLocalPort() + "' cannot bind 127.0.0.1:")
+                    .doesNotContain("\tat ");
+        }
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.Map;
  * distribution; {@code portcullis schema} prints it.
  */
 public final class SchemaGenerator {
-    public static final String ID = "https://portcullis.io/schema/portcullis.schema.json";
+    public static final String ID = "urn:portcullis:config:v1";
 
     private SchemaGenerator() {
     }

@@ -7,6 +7,7 @@ import io.portcullis.server.internal.ConfigReloader;
 import io.portcullis.server.internal.EmbeddedDefault;
 import io.portcullis.server.internal.Versions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
                     "--data-dir, --https-port, --http-port, --admin-port and --upstream apply to the embedded default"
                             + " only (with --config, set them in the file)");
         }
-        java.time.Duration interval = parseInterval();
+        Duration interval = parseInterval();
         Function<String, String> env = name -> overrides.containsKey(name) ? overrides.get(name) : System.getenv(name);
         ConfigLoader loader = new ConfigLoader(env);
         LOG.info("Portcullis {} starting ({})", Versions.portcullis(), config == null ? "embedded default" : config);
@@ -111,13 +112,13 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private java.time.Duration parseInterval() {
+    private Duration parseInterval() {
         String s = watchInterval.trim();
-        java.time.Duration d = null;
+        Duration d = null;
         if (s.matches("[0-9]+(ms|s|m)")) {
             long n = Long.parseLong(s.replaceAll("[a-z]+$", ""));
-            d = s.endsWith("ms") ? java.time.Duration.ofMillis(n) : s.endsWith("s") ? java.time.Duration.ofSeconds(n)
-                    : java.time.Duration.ofMinutes(n);
+            d = s.endsWith("ms") ? Duration.ofMillis(n) : s.endsWith("s") ? Duration.ofSeconds(n)
+                    : Duration.ofMinutes(n);
         }
         if (d == null || (!d.isZero() && d.toMillis() < 100)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
