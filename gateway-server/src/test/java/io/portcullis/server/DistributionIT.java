@@ -109,8 +109,9 @@ class DistributionIT {
                 """.formatted(https, tls.chain, tls.key, app.url(), admin);
         Files.writeString(config, yaml);
         Path log = dir.resolve("run.log");
-        Process p = command("run", "--config", config.toString(), "--watch-interval", "0s")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder run = command("run", "--config", config.toString(), "--watch-interval", "0s");
+        run.environment().put("PORTCULLIS_LOG_FORMAT", "json"); // the one switch for JSON lines
+        Process p = run.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             URI ready = URI.create("http://127.0.0.1:" + admin + "/ready");
@@ -153,5 +154,10 @@ class DistributionIT {
         String out = Files.readString(log);
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("Reloaded", "(SIGHUP)", "Stopped").doesNotContain("Exception");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : out.split("\n")) {
+            var node = json.readTree(line); // every line is one JSON object
+            assertThat(node.has("level") && node.has("formattedMessage")).as(line).isTrue();
+        }
     }
 }
