@@ -192,7 +192,8 @@ public final class Gateway implements AutoCloseable {
      * configuration they started with; connections and listeners stay open. The new configuration
      * is compiled first: if it is invalid, a {@link ConfigException} names the field and the running
      * configuration stays. Listeners, limits, timeouts and ioThreads cannot change this way (a
-     * {@link ConfigException} says so): they need a restart.
+     * {@link ConfigException} says so): they need a restart. Call it from any thread but an event
+     * loop: it waits until every loop has switched.
      */
     public synchronized void reload(GatewayConfig next) {
         Objects.requireNonNull(next, "config");

@@ -1,5 +1,6 @@
 package io.portcullis.server.internal.cli;
 
+import io.portcullis.server.ExitCodes;
 import io.portcullis.server.PortcullisServer;
 import io.portcullis.server.config.ConfigLoader;
 import io.portcullis.server.config.ServerConfig;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,8 +90,17 @@ final class RunCommand implements Callable<Integer> {
         PortcullisServer server = PortcullisServer.start(cfg, loader);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "portcullis-shutdown"));
-        handle("TERM", s -> stop.countDown());
-        handle("INT", s -> stop.countDown());
+        AtomicInteger stopSignals = new AtomicInteger();
+        sun.misc.SignalHandler onStop = s -> {
+            if (stopSignals.incrementAndGet() > 1) {
+                // a second Ctrl-C or SIGTERM while draining: the operator does not want to wait
+                LOG.warn("Second {} while draining: exiting now", s.getName());
+                Runtime.getRuntime().halt(ExitCodes.FAILURE);
+            }
+            stop.countDown();
+        };
+        handle("TERM", onStop);
+        handle("INT", onStop);
         ConfigReloader reloader = null;
         if (config != null) {
             reloader = new ConfigReloader(server, loader, config, interval);
