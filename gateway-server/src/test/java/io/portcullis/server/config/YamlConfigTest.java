@@ -139,6 +139,24 @@ class YamlConfigTest {
     }
 
     @Test
+    void settingsThatDoNotBelongTogether_areErrors() {
+        assertThat(error("listeners: [{port: 1, mode: http, tls: {certificates: [{certificateChain: a, privateKey: b}]}}]\n")
+                .getMessage()).contains("listeners[0].tls: set on a http listener (expected: only on https listeners)");
+        assertThat(error("listeners: [{port: 1, mode: http, httpsPort: 443}]\n").getMessage())
+                .contains("listeners[0].httpsPort: set on a http listener (expected: only on redirect listeners)");
+        assertThat(error("listeners: [{port: 1, mode: https}]\n").getMessage())
+                .contains("listeners[0].tls: missing (expected: certificates for an https listener)");
+        assertThat(error("listeners: [{port: 1, mode: http}]\nroutes: [{path: /a, upstream: 'http://x', rewriteTo: /b}]\n")
+                .getMessage()).contains("test.yaml:2:54: routes[0].rewriteTo: set without rewrite: replace-prefix");
+        RouteConfig exact = load("listeners: [{port: 1, mode: http}]\n"
+                + "routes: [{path: /a, pathMatch: exact, methods: [GET], hosts: [a.example], upstream: 'http://x'}]\n")
+                .gateway().routes().get(0);
+        assertThat(exact.pathMatch()).isEqualTo(RouteConfig.PathMatch.EXACT);
+        assertThat(exact.id()).isEqualTo("a.example/a");
+        assertThat(exact.methods()).containsExactly("GET");
+    }
+
+    @Test
     void duplicateKey_andSyntaxError_andEmptyFile() {
         assertThat(error("listeners: [{port: 1, mode: http, port: 2}]\n").getMessage()).contains("duplicate key");
         ConfigError syntax = error("listeners:\n  - port: 1\n   mode: http\n");

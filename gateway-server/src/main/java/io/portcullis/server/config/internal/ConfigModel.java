@@ -11,7 +11,7 @@ import static io.portcullis.server.config.internal.YamlTypes.text;
 
 import io.portcullis.gateway.CertificateConfig;
 import io.portcullis.gateway.ConfigException;
-import io.portcullis.gateway.GatewayConfig;
+import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.Limits;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.RouteConfig;
@@ -23,7 +23,6 @@ import io.portcullis.server.config.AdminConfig;
 import io.portcullis.server.config.ServerConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,7 +87,20 @@ public final class ConfigModel {
                     throw new ConfigException("mode", "missing (expected: https with tls, http, or redirect with httpsPort)");
                 }
             }
-            return new ListenerConfig(v.get(name), v.get(host), v.get(port), m, v.get(tls), v.get(httpsPort, 0));
+            // factories rather than the canonical constructor: a component added to the record later keeps its default
+            ConfigException.check(m == ListenerConfig.Mode.HTTPS || v.get(tls) == null, "tls",
+                    "set on a " + YamlTypes.kebab(m) + " listener (expected: only on https listeners)");
+            ConfigException.check(m == ListenerConfig.Mode.REDIRECT || v.get(httpsPort) == null, "httpsPort",
+                    "set on a " + YamlTypes.kebab(m) + " listener (expected: only on redirect listeners)");
+            ListenerConfig l = switch (m) {
+                case HTTPS -> ListenerConfig.https(v.get(port), ConfigException.required(v.get(tls), "tls",
+                        "certificates for an https listener"));
+                case HTTP -> ListenerConfig.http(v.get(port));
+                case REDIRECT -> ListenerConfig.redirect(v.get(port), ConfigException.required(v.get(httpsPort), "httpsPort",
+                        "the port named in Location, 1-65535"));
+            };
+            l = v.get(host) == null ? l : l.bind(v.get(host));
+            return v.get(name) == null ? l : l.named(v.get(name));
         });
     }
 
@@ -164,12 +176,24 @@ public final class ConfigModel {
         var body = t.field("maxRequestBodyBytes", size(Long.MAX_VALUE), "request body limit for this route; default limits.maxRequestBodyBytes");
         var policies = t.field("policies", listOf(policy()), "this route's policies, after the gateway-wide ones");
         return t.factory(v -> {
-            List<String> h = v.get(hosts, List.of());
-            String p = v.get(path);
-            String routeId = v.get(id) != null ? v.get(id) : (h.isEmpty() ? "" : String.join(",", h)) + p;
-            Set<String> m = v.get(methods) == null ? Set.of() : new LinkedHashSet<>(v.get(methods));
-            return new RouteConfig(routeId, h, p, v.get(match), m, v.get(upstream), v.get(rewrite), v.get(rewriteTo),
-                    v.get(body), v.get(policies, List.of()));
+            RouteConfig.Rewrite rw = v.get(rewrite, RouteConfig.Rewrite.NONE);
+            ConfigException.check(rw == RouteConfig.Rewrite.REPLACE_PREFIX || v.get(rewriteTo) == null, "rewriteTo",
+                    "set without rewrite: replace-prefix");
+            // the builder rather than the canonical constructor: a component added to the record later keeps its default
+            RouteConfig.Builder b = v.get(match) == RouteConfig.PathMatch.EXACT
+                    ? RouteConfig.exact(v.get(path)) : RouteConfig.prefix(v.get(path));
+            b.id(v.get(id)).host(v.get(hosts, List.<String>of()).toArray(String[]::new))
+                    .methods(v.get(methods, List.<String>of()).toArray(String[]::new)).to(v.get(upstream));
+            if (rw == RouteConfig.Rewrite.STRIP_PREFIX) {
+                b.stripPrefix();
+            } else if (rw == RouteConfig.Rewrite.REPLACE_PREFIX) {
+                b.replacePrefix(v.get(rewriteTo));
+            }
+            if (v.get(body) != null) {
+                b.maxRequestBodyBytes(v.get(body));
+            }
+            v.get(policies, List.<PolicySpec>of()).forEach(b::policy);
+            return b.build();
         });
     }
 
@@ -211,9 +235,16 @@ public final class ConfigModel {
         var response = t.field("upstreamResponse", duration(), "longest upstream silence; 504", "60s");
         var request = t.field("request", duration(), "whole exchange", "5m");
         var drain = t.field("drain", duration(), "graceful shutdown: time for in-flight requests", "30s");
-        return t.factory(v -> new Timeouts(v.get(tls, d.tlsHandshake()), v.get(headers, d.requestHeaders()),
-                v.get(idle, d.idle()), v.get(clientIdle, d.clientIdle()), v.get(connect, d.upstreamConnect()),
-                v.get(response, d.upstreamResponse()), v.get(request, d.request()), v.get(drain, d.drain())));
+        return t.factory(v -> Timeouts.builder()
+                .tlsHandshake(v.get(tls, d.tlsHandshake()))
+                .requestHeaders(v.get(headers, d.requestHeaders()))
+                .idle(v.get(idle, d.idle()))
+                .clientIdle(v.get(clientIdle, d.clientIdle()))
+                .upstreamConnect(v.get(connect, d.upstreamConnect()))
+                .upstreamResponse(v.get(response, d.upstreamResponse()))
+                .request(v.get(request, d.request()))
+                .drain(v.get(drain, d.drain()))
+                .build());
     }
 
     private static ObjectType<AdminConfig> admin() {
@@ -241,10 +272,24 @@ public final class ConfigModel {
         var requestId = t.field("trustIncomingRequestId", bool(), "keep a well-formed incoming X-Request-Id", true);
         var policies = t.field("policies", listOf(policy()), "gateway-wide policies: before every route's, and on 404s");
         var admin = t.field("admin", admin(), "the admin listener");
-        return t.factory(v -> new ServerConfig(new GatewayConfig(v.get(listeners), v.get(routes), v.get(limits),
-                v.get(timeouts), v.get(trusted), v.get(io, 0),
-                v.has(health) ? v.get(health) : "/healthz", v.get(requestId, true), v.get(policies)),
-                v.get(admin), null, Set.of()));
+        return t.factory(v -> {
+            // the builder rather than the canonical constructor: a field added to the core later keeps its default
+            Gateway.Builder b = Gateway.builder();
+            v.get(listeners).forEach(b::listener);
+            v.get(routes, List.<RouteConfig>of()).forEach(b::route);
+            v.get(policies, List.<PolicySpec>of()).forEach(b::policy);
+            if (v.get(limits) != null) {
+                b.limits(v.get(limits));
+            }
+            if (v.get(timeouts) != null) {
+                b.timeouts(v.get(timeouts));
+            }
+            b.trustedProxies(v.get(trusted, List.<String>of()).toArray(String[]::new))
+                    .ioThreads(v.get(io, 0))
+                    .healthPath(v.has(health) ? v.get(health) : "/healthz")
+                    .trustIncomingRequestId(v.get(requestId, true));
+            return new ServerConfig(b.buildConfig(), v.get(admin), null, Set.of());
+        });
     }
 
     private static YamlType<String> healthPath() {
