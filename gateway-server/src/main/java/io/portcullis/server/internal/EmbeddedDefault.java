@@ -5,6 +5,7 @@ import io.portcullis.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -65,7 +67,7 @@ public final class EmbeddedDefault {
         X509Certificate existing = Files.exists(key) ? SelfSignedCertificate.read(cert) : null;
         if (existing != null) {
             try {
-                existing.checkValidity(java.util.Date.from(Instant.now().plus(RENEW_BEFORE)));
+                existing.checkValidity(Date.from(Instant.now().plus(RENEW_BEFORE)));
                 LOG.info("Using the development certificate {} (SHA-256 {})", cert, SelfSignedCertificate.fingerprint(existing));
                 return;
             } catch (CertificateExpiredException | CertificateNotYetValidException e) {
@@ -77,7 +79,7 @@ public final class EmbeddedDefault {
     }
 
     /** What to open and how to trust the certificate, once the listeners are bound. */
-    public static String banner(Map<String, java.net.InetSocketAddress> bound, Path cert, int adminPort) {
+    public static String banner(Map<String, InetSocketAddress> bound, Path cert, int adminPort) {
         int https = bound.containsKey("https") ? bound.get("https").getPort() : 8443;
         int http = bound.containsKey("http") ? bound.get("http").getPort() : 8080;
         X509Certificate c = SelfSignedCertificate.read(cert);

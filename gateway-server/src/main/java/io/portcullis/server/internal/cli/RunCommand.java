@@ -21,6 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code portcullis run}. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -91,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "portcullis-shutdown"));
         AtomicInteger stopSignals = new AtomicInteger();
-        sun.misc.SignalHandler onStop = s -> {
+        SignalHandler onStop = s -> {
             if (stopSignals.incrementAndGet() > 1) {
                 // a second Ctrl-C or SIGTERM while draining: the operator does not want to wait
                 LOG.warn("Second {} while draining: exiting now", s.getName());
@@ -138,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
         return d;
     }
 
-    private static void handle(String signal, sun.misc.SignalHandler handler) {
+    private static void handle(String signal, SignalHandler handler) {
         try {
             Signal.handle(new Signal(signal), handler);
         } catch (IllegalArgumentException e) {
