@@ -91,11 +91,21 @@ class EmbeddedDefaultTest {
 
     @Test
     void batchPaths_allow25PerMinutePerClient() throws Exception {
-        for (int i = 0; i < 25; i++) {
-            assertThat(get("/api/batch/echo").statusCode()).as("request %d", i + 1).isEqualTo(200);
+        // a burst of 25, then one every 2.4 s: on a slow machine a refill may let one or two more through,
+        // but the /api budget (100) must not apply here
+        int ok = 0;
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 60 && limited == null; i++) {
+            HttpResponse<String> r = get("/api/batch/echo");
+            if (r.statusCode() == 429) {
+                limited = r;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(200);
+                ok++;
+            }
         }
-        HttpResponse<String> limited = get("/api/batch/echo");
-        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited).as("no 429 after %d requests", ok).isNotNull();
+        assertThat(ok).isBetween(25, 35);
         assertThat(limited.headers().firstValue("retry-after")).isPresent();
         assertThat(get("/api/echo").statusCode()).isEqualTo(200); // the API's own budget is separate
     }
