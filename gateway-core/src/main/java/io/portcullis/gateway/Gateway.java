@@ -29,6 +29,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +54,17 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private volatile GatewayConfig config;
-    private final ProviderContext providerContext;
     private final GatewayMetrics metrics;
     private final AcmeHttpChallenges acme;
     private final Transport transport;
     private final List<ServerTlsContexts> tls;
     private final GatewayRuntime.Prepared prepared;
     private final ThreadPoolExecutor blocking;
+    private final ScheduledThreadPoolExecutor timer;
+    /** What the current configuration's policies asked to close on shutdown; replaced by a reload. */
+    private volatile List<AutoCloseable> providerResources = new CopyOnWriteArrayList<>();
+    /** Earlier configurations' resources, closed once their last request can no longer be running. */
+    private final List<List<AutoCloseable>> retiredResources = new CopyOnWriteArrayList<>();
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -87,15 +94,64 @@ public final class Gateway implements AutoCloseable {
             }
         }
         this.tls = contexts;
+        for (int i = 0; i < contexts.size(); i++) {
+            ServerTlsContexts t = contexts.get(i);
+            if (t != null) {
+                for (int c = 0; c < t.currentLeafCertificates().size(); c++) {
+                    int index = c;
+                    metrics.certificateExpiry(config.listeners().get(i).name(), c, () -> t.currentLeafCertificates().get(index));
+                }
+            }
+        }
         this.blocking = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "portcullis-blocking");
             t.setDaemon(true);
             return t;
         });
         this.blocking.allowCoreThreadTimeOut(true);
-        MeterRegistry meters = registry;
-        ExecutorService blockingExecutor = blocking;
-        this.providerContext = new ProviderContext() {
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "portcullis-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.prepared = prepare(config, registry);
+    }
+
+    private GatewayRuntime.Prepared prepare(GatewayConfig config, MeterRegistry meters) {
+        try {
+            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer, providerResources));
+        } catch (RuntimeException e) {
+            // a policy may already have scheduled work (a JWKS fetch) or opened a client before a later one failed
+            timer.shutdownNow();
+            blocking.shutdownNow();
+            closeProviderResources();
+            throw e;
+        }
+    }
+
+    private void closeProviderResources() {
+        close(providerResources);
+        for (List<AutoCloseable> retired : retiredResources) {
+            close(retired);
+        }
+        retiredResources.clear();
+    }
+
+    private static void close(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", r, e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    private static ProviderContext providerContext(MeterRegistry meters, ExecutorService blockingExecutor,
+                                                   ScheduledExecutorService timerExecutor, List<AutoCloseable> resources) {
+        return new ProviderContext() {
             @Override
             public MeterRegistry meterRegistry() {
                 return meters;
@@ -110,8 +166,17 @@ public final class Gateway implements AutoCloseable {
             public Clock clock() {
                 return Clock.systemUTC();
             }
+
+            @Override
+            public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+                return timerExecutor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void closeOnShutdown(AutoCloseable resource) {
+                resources.add(Objects.requireNonNull(resource, "resource"));
+            }
         };
-        this.prepared = GatewayRuntime.prepare(config, providerContext);
     }
 
     public static Builder builder() {
@@ -205,9 +270,28 @@ public final class Gateway implements AutoCloseable {
         requireUnchanged("limits", now.limits(), next.limits());
         requireUnchanged("timeouts", now.timeouts(), next.timeouts());
         requireUnchanged("ioThreads", now.ioThreads(), next.ioThreads());
-        GatewayRuntime.Prepared p = GatewayRuntime.prepare(next, providerContext);
+        // the new policies get resources of their own: a failed reload closes only those, a good one
+        // retires the old ones once no request that started before it can still be running
+        List<AutoCloseable> nextResources = new CopyOnWriteArrayList<>();
+        GatewayRuntime.Prepared p;
+        try {
+            p = GatewayRuntime.prepare(next, providerContext(metrics.registry(), blocking, timer, nextResources));
+        } catch (RuntimeException e) {
+            close(nextResources);
+            throw e;
+        }
         runtime.swap(p);
         config = next;
+        List<AutoCloseable> retired = providerResources;
+        providerResources = nextResources;
+        if (!retired.isEmpty()) {
+            retiredResources.add(retired);
+            timer.schedule(() -> {
+                if (retiredResources.remove(retired)) {
+                    close(retired);
+                }
+            }, now.timeouts().request().toNanos(), TimeUnit.NANOSECONDS);
+        }
         LOG.info("Configuration reloaded: {} route(s), {} gateway-wide polic{}", next.routes().size(),
                 next.policies().size(), next.policies().size() == 1 ? "y" : "ies");
     }
@@ -268,6 +352,8 @@ public final class Gateway implements AutoCloseable {
         if (tlsReloader != null) {
             tlsReloader.shutdownNow();
         }
+        timer.shutdownNow();
+        closeProviderResources();
         blocking.shutdownNow();
         for (ServerTlsContexts t : tls) {
             if (t != null) {

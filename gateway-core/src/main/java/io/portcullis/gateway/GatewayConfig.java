@@ -53,6 +53,13 @@ public record GatewayConfig(
             check(ids.add(routes.get(i).id()), "routes[" + i + "].id", "'" + routes.get(i).id() + "' is used twice");
         }
         limits = limits == null ? Limits.defaults() : limits;
+        for (int i = 0; i < listeners.size(); i++) {
+            ConnectionLimits c = listeners.get(i).connectionLimits();
+            int max = c.effectiveMaxConnections(limits);
+            check(c.maxConnectionsPerClient() <= max, "listeners[" + i + "].connectionLimits.maxConnectionsPerClient",
+                    c.maxConnectionsPerClient() + " is above the listener's limit of " + max
+                            + " connections (expected: at most that)");
+        }
         timeouts = timeouts == null ? Timeouts.defaults() : timeouts;
         trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
         for (int i = 0; i < trustedProxies.size(); i++) {

@@ -11,7 +11,8 @@ import static io.portcullis.gateway.ConfigException.check;
  * @param maxHeaderBlockBytes       the whole header block; 431
  * @param maxHeaderCount            header fields in one request; 431
  * @param maxRequestBodyBytes       request body; 413 (a route may override it)
- * @param maxConnections            open client connections per listener; more are closed at once
+ * @param maxConnections            open client connections per listener, unless the listener sets its own
+ *                                  ({@link ConnectionLimits#maxConnections()}); more are closed at once
  * @param h2MaxConcurrentStreams    HTTP/2 streams open at once on one connection
  * @param h2InitialWindowBytes      HTTP/2 per-stream flow-control window
  * @param h2MaxHeaderListBytes      HTTP/2 header list size (uncompressed); 431

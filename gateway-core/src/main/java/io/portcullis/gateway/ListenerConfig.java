@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param mode       what the listener serves
  * @param tls        certificates for {@link Mode#HTTPS}; must be null otherwise
  * @param httpsPort  for {@link Mode#REDIRECT}: the port named in the {@code Location} (443 is left out)
+ * @param connectionLimits open connections allowed on this listener, in total and per client
+ *                         (null: {@link ConnectionLimits#defaults()})
+ * @param ipRules    which TCP peers may connect at all (null: {@link IpRules#none()}, everybody)
  */
-public record ListenerConfig(String name, String host, int port, Mode mode, TlsConfig tls, int httpsPort) {
+public record ListenerConfig(String name, String host, int port, Mode mode, TlsConfig tls, int httpsPort,
+                             ConnectionLimits connectionLimits, IpRules ipRules) {
 
     /** What a listener serves. */
     public enum Mode {
@@ -42,6 +46,13 @@ public record ListenerConfig(String name, String host, int port, Mode mode, TlsC
         if (mode == Mode.REDIRECT) {
             check(httpsPort > 0 && httpsPort <= 65535, "httpsPort", httpsPort + " (expected: 1-65535)");
         }
+        connectionLimits = connectionLimits == null ? ConnectionLimits.defaults() : connectionLimits;
+        ipRules = ipRules == null ? IpRules.none() : ipRules;
+    }
+
+    /** A listener with default connection limits and no IP rules (the form before those existed). */
+    public ListenerConfig(String name, String host, int port, Mode mode, TlsConfig tls, int httpsPort) {
+        this(name, host, port, mode, tls, httpsPort, null, null);
     }
 
     /** An HTTPS listener on all interfaces. */
@@ -61,11 +72,21 @@ public record ListenerConfig(String name, String host, int port, Mode mode, TlsC
 
     /** This listener bound to another address. */
     public ListenerConfig bind(String bindHost) {
-        return new ListenerConfig(name, bindHost, port, mode, tls, httpsPort);
+        return new ListenerConfig(name, bindHost, port, mode, tls, httpsPort, connectionLimits, ipRules);
     }
 
     /** This listener under another name. */
     public ListenerConfig named(String newName) {
-        return new ListenerConfig(newName, host, port, mode, tls, httpsPort);
+        return new ListenerConfig(newName, host, port, mode, tls, httpsPort, connectionLimits, ipRules);
+    }
+
+    /** This listener with other connection limits. */
+    public ListenerConfig withConnectionLimits(ConnectionLimits limits) {
+        return new ListenerConfig(name, host, port, mode, tls, httpsPort, limits, ipRules);
+    }
+
+    /** This listener accepting only the TCP peers {@code rules} allow. */
+    public ListenerConfig withIpRules(IpRules rules) {
+        return new ListenerConfig(name, host, port, mode, tls, httpsPort, connectionLimits, rules);
     }
 }

@@ -2,6 +2,7 @@ package io.portcullis.gateway;
 
 import static io.portcullis.gateway.ConfigException.check;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +19,28 @@ import java.util.Set;
  *                       TLS 1.3 suites are always the three standard AEAD suites.
  * @param sessionTickets whether stateless session resumption is offered
  * @param reloadInterval how often certificate files are checked for changes
+ * @param clientAuth     mutual TLS: {@link ClientAuth#NONE} (default), {@link ClientAuth#OPTIONAL} (a client
+ *                       certificate is asked for and verified if sent; routes can then require one with the
+ *                       {@code client-cert} policy) or {@link ClientAuth#REQUIRE} (no handshake without one)
+ * @param clientCa       PEM bundle of the CAs client certificates must chain to; required with client auth
  */
 public record TlsConfig(
         List<CertificateConfig> certificates,
         List<String> protocols,
         List<String> cipherSuites,
         boolean sessionTickets,
-        Duration reloadInterval) {
+        Duration reloadInterval,
+        ClientAuth clientAuth,
+        Path clientCa) {
+
+    /** Whether the listener asks clients for a certificate. */
+    public enum ClientAuth { NONE, OPTIONAL, REQUIRE }
+
+    /** Without client certificates. */
+    public TlsConfig(List<CertificateConfig> certificates, List<String> protocols, List<String> cipherSuites,
+                     boolean sessionTickets, Duration reloadInterval) {
+        this(certificates, protocols, cipherSuites, sessionTickets, reloadInterval, ClientAuth.NONE, null);
+    }
 
     /** TLS 1.3 first, then TLS 1.2. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -64,6 +80,9 @@ public record TlsConfig(
         }
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
         check(reloadInterval.toMillis() >= 10, "reloadInterval", reloadInterval + " (expected: >= 10ms)");
+        clientAuth = clientAuth == null ? ClientAuth.NONE : clientAuth;
+        check(clientAuth == ClientAuth.NONE || clientCa != null, "clientCa",
+                "missing (expected: a PEM bundle of the CAs that issue client certificates, for clientAuth " + clientAuth + ")");
     }
 
     static boolean isForwardSecretAead(String suite) {
@@ -90,6 +109,8 @@ public record TlsConfig(
         private List<String> cipherSuites;
         private boolean sessionTickets = true;
         private Duration reloadInterval;
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private Path clientCa;
 
         public Builder certificate(CertificateConfig c) { certificates.add(c); return this; }
         public Builder certificates(List<CertificateConfig> c) { certificates.addAll(c); return this; }
@@ -97,9 +118,11 @@ public record TlsConfig(
         public Builder cipherSuites(List<String> v) { cipherSuites = v; return this; }
         public Builder sessionTickets(boolean v) { sessionTickets = v; return this; }
         public Builder reloadInterval(Duration v) { reloadInterval = v; return this; }
+        /** Mutual TLS: ask for ({@code OPTIONAL}) or insist on ({@code REQUIRE}) a client certificate from {@code ca}. */
+        public Builder clientAuth(ClientAuth mode, Path ca) { clientAuth = mode; clientCa = ca; return this; }
 
         public TlsConfig build() {
-            return new TlsConfig(certificates, protocols, cipherSuites, sessionTickets, reloadInterval);
+            return new TlsConfig(certificates, protocols, cipherSuites, sessionTickets, reloadInterval, clientAuth, clientCa);
         }
     }
 }

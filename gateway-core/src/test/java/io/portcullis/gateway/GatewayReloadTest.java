@@ -3,7 +3,15 @@ package io.portcullis.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.gateway.policy.Decision;
+import io.portcullis.gateway.policy.Policy;
+import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.gateway.policy.PolicySpec;
+import io.portcullis.gateway.policy.ProviderContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import io.portcullis.testing.RawHttp;
 import io.portcullis.testing.TestUpstream;
 import java.util.Map;
@@ -98,6 +106,50 @@ class GatewayReloadTest {
             assertThat(get(raw, "/echo")).contains("127.0.0.1:" + a.port());
         }
         assertThat(gateway.config()).isEqualTo(first);
+    }
+
+    /** {@code test-resource}: a policy that asks the gateway to close a resource named {@code name}. */
+    public static final class Resourceful implements PolicyProvider {
+        static final Set<String> CLOSED = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public String type() {
+            return "test-resource";
+        }
+
+        @Override
+        public Policy create(PolicySpec spec, ProviderContext context) {
+            String name = spec.string("name", "?");
+            context.closeOnShutdown(() -> CLOSED.add(name));
+            return ctx -> Decision.proceed();
+        }
+    }
+
+    @Test
+    void policyResources_ofAReplacedConfiguration_closeAfterTheRequestTimeout_ofAFailedOne_atOnce() throws Exception {
+        Timeouts quick = Timeouts.builder().request(Duration.ofSeconds(2)).build();
+        Gateway g = Gateway.create(Gateway.builder().config(config(a, PolicySpec.of("test-resource", Map.of("name", "g0"))))
+                .timeouts(quick).buildConfig(), null);
+        g.start();
+        try {
+            g.reload(Gateway.builder().config(config(a, PolicySpec.of("test-resource", Map.of("name", "g1"))))
+                    .timeouts(quick).buildConfig());
+            assertThat(Resourceful.CLOSED).doesNotContain("g0", "g1"); // a g0 request may still be running
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!Resourceful.CLOSED.contains("g0") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(Resourceful.CLOSED).contains("g0").doesNotContain("g1");
+
+            GatewayConfig broken = Gateway.builder().config(config(a, PolicySpec.of("test-resource", Map.of("name", "g2")),
+                    PolicySpec.of("rate-limit", Map.of("requests", 0, "per", "1m")))).timeouts(quick).buildConfig();
+            assertThatThrownBy(() -> g.reload(broken)).isInstanceOf(ConfigException.class);
+            assertThat(Resourceful.CLOSED).contains("g2").doesNotContain("g1");
+        } finally {
+            g.close();
+        }
+        assertThat(Resourceful.CLOSED).contains("g1");
+        assertThat(List.copyOf(Resourceful.CLOSED)).hasSize(3);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.portcullis.gateway.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's Micrometer meters. Meters are looked up once per (route, protocol, status class)
@@ -17,9 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code portcullis.requests} timer: route, protocol ({@code h1}, {@code h2}), status ({@code 2xx}...)</li>
  *   <li>{@code portcullis.connections.open} gauge: listener</li>
+ *   <li>{@code portcullis.connections.rejected} counter: listener, reason ({@code ip-rules},
+ *       {@code listener-limit}, {@code client-limit}): connections closed as they were accepted</li>
+ *   <li>{@code portcullis.connections.clients} gauge: listener; clients (IPv4 addresses, IPv6
+ *       prefixes) with open connections, on listeners with a per-client limit</li>
  *   <li>{@code portcullis.tls.handshakes} counter: listener, result ({@code success}, {@code failure})</li>
  *   <li>{@code portcullis.upstream.errors} counter: route, kind ({@code connect}, {@code timeout}, {@code reset}, {@code invalid})</li>
  * </ul>
+ * The policy meters ({@code portcullis.policy.decisions}, {@code .responses}, {@code .suspended})
+ * are registered per route and policy when the chains are compiled (see docs/policies.md).
  */
 public final class GatewayMetrics {
     private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -59,6 +67,19 @@ public final class GatewayMetrics {
         return value;
     }
 
+    /** The counter of connections a listener refused at accept, for one reason; registered up front. */
+    public Counter connectionsRejected(String listener, String reason) {
+        return counter("portcullis.connections.rejected", "listener", listener, "reason", reason);
+    }
+
+    /** A gauge of the clients a listener tracks for its per-client connection limit. */
+    public <T> void trackedClients(String listener, T counts, ToDoubleFunction<T> clients) {
+        Gauge.builder("portcullis.connections.clients", counts, clients)
+                .description("Clients (IPv4 addresses, IPv6 prefixes) with open connections, per listener")
+                .tags("listener", listener)
+                .register(registry);
+    }
+
     public void tlsHandshake(String listener, boolean success) {
         counter("portcullis.tls.handshakes", "listener", listener, "result", success ? "success" : "failure").increment();
     }
@@ -74,5 +95,18 @@ public final class GatewayMetrics {
             c = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(k1, v1, k2, v2).register(registry));
         }
         return c;
+    }
+
+    /**
+     * {@code portcullis.tls.certificate.expiry}: seconds until the certificate a listener serves
+     * expires (negative once expired), read from the current certificate at scrape time, so
+     * reloads and ACME renewals show at once. Tags: {@code listener}, {@code certificate} (its index
+     * in the listener's configuration).
+     */
+    public void certificateExpiry(String listener, int index, java.util.function.Supplier<java.security.cert.X509Certificate> current) {
+        io.micrometer.core.instrument.Gauge.builder("portcullis.tls.certificate.expiry", current,
+                        c -> (c.get().getNotAfter().getTime() - System.currentTimeMillis()) / 1000.0)
+                .tag("listener", listener).tag("certificate", String.valueOf(index)).baseUnit("seconds")
+                .register(registry);
     }
 }

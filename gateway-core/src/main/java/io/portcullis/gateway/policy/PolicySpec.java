@@ -144,6 +144,29 @@ public final class PolicySpec {
     }
 
     /**
+     * A map of text to text in configuration order (e.g. {@code claimHeaders: {X-User-Id: sub}});
+     * numbers and booleans count as their text.
+     */
+    public Map<String, String> stringMap(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new ConfigException(prefix + key, "'" + v + "' (expected: a map of names to text values)");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            Object val = e.getValue();
+            if (!(val instanceof String || val instanceof Number || val instanceof Boolean)) {
+                throw new ConfigException(prefix + key + "." + e.getKey(), "'" + val + "' (expected: text)");
+            }
+            out.put(String.valueOf(e.getKey()), String.valueOf(val));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
      * A list of nested objects (e.g. {@code keys: [{id: a, ...}, ...]}), each readable with the same
      * typed getters; their errors name {@code settings.keys[0].id}. Call {@link #checkAllRead()} on
      * each once read.

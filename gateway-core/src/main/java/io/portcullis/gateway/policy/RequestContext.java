@@ -2,6 +2,7 @@ package io.portcullis.gateway.policy;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
+import java.security.cert.X509Certificate;
 
 /**
  * One request as policies see it, the same for HTTP/1.1 and HTTP/2. Host and path are the
@@ -33,6 +34,14 @@ public interface RequestContext {
 
     /** Whether the client reached the gateway over TLS. */
     boolean secure();
+
+    /**
+     * The client's TLS certificate when the listener uses mutual TLS and the client sent one (already
+     * verified against the listener's {@code clientCa} in the handshake), else null.
+     */
+    default X509Certificate clientCertificate() {
+        return null;
+    }
 
     /** {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2}. */
     String protocol();

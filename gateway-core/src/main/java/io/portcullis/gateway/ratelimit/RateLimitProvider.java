@@ -11,6 +11,8 @@ import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.gateway.policy.PolicySpec;
 import io.portcullis.gateway.policy.ProviderContext;
 import io.portcullis.gateway.policy.RequestContext;
+import io.portcullis.gateway.ratelimit.redis.RedisBackends;
+import io.portcullis.gateway.ratelimit.redis.RedisRateLimiter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +24,19 @@ import java.util.concurrent.TimeUnit;
  * <p>Settings: {@code requests} (required) per {@code per} (required, e.g. {@code 1m}),
  * {@code burst} (default {@code requests}), {@code key}: {@code client-ip} (default; the real
  * client behind trusted proxies), {@code header:<name>}, {@code principal} (the authenticated
- * subject) or {@code route} (one bucket for everybody); a request without the header or principal
- * is limited by its client address instead. {@code name} (default {@code <requests>-per-<per>}),
+ * subject), {@code claim:<name>} (a claim of the principal, e.g. {@code claim:tenant} from a JWT or
+ * {@code claim:keyId} for API keys) or {@code route} (one bucket for everybody); a request without
+ * the header, principal or claim is limited by its client address instead. {@code name} (default {@code <requests>-per-<per>}),
  * {@code maxKeys} (100000), {@code legacyHeaders} (false: also send {@code X-RateLimit-*}).
+ * {@code backend: redis} shares the limit across nodes ({@link RedisRateLimiter}; settings
+ * {@code redis}, {@code redisCluster}, {@code redisTimeout}, {@code redisQueueSize}, {@code mode},
+ * {@code leaseSize}, {@code leaseTtl}, {@code onFailure}, {@code breakerWindow}; {@code name} is
+ * then required).
  *
  * <p>A denied request gets 429 problem+json with {@code Retry-After}. Every response of the route
  * carries the IETF httpapi draft's {@code RateLimit-Policy: "name";q=100;w=60} and
- * {@code RateLimit: "name";r=42;t=30}, all from the same limiter decision.
+ * {@code RateLimit: "name";r=42;t=30}, all from the same limiter decision. A limiter that cannot
+ * decide and is configured to refuse answers 503 with {@code Retry-After}.
  */
 public final class RateLimitProvider implements PolicyProvider {
     static final AsciiString RATELIMIT = AsciiString.cached("ratelimit");
@@ -53,17 +61,66 @@ public final class RateLimitProvider implements PolicyProvider {
         long maxKeys = spec.number("maxKeys", 100_000, 1, 100_000_000);
         String key = spec.string("key", "client-ip");
         ConfigException.check(key.equals("client-ip") || key.equals("principal") || key.equals("route")
-                        || (key.startsWith("header:") && key.length() > 7), "settings.key",
-                "'" + key + "' (expected: client-ip, header:<name>, principal or route)");
-        String name = spec.string("name", requests + "-per-" + humanWindow(per));
+                        || (key.startsWith("header:") && key.length() > 7) || (key.startsWith("claim:") && key.length() > 6),
+                "settings.key", "'" + key + "' (expected: client-ip, header:<name>, principal, claim:<name> or route)");
+        String backend = spec.string("backend", "local");
+        ConfigException.check(backend.equals("local") || backend.equals("redis"), "settings.backend",
+                "'" + backend + "' (expected: local or redis)");
+        String explicitName = spec.string("name", null);
+        // Redis counters are shared by every limit and node using the same name: make that a decision, not an accident
+        ConfigException.check(explicitName != null || backend.equals("local"), "settings.name",
+                "missing (required with backend redis: limits with the same name share their counters in Redis)");
+        String name = explicitName != null ? explicitName : requests + "-per-" + humanWindow(per);
         ConfigException.check(name.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '"' && c != '\\'), "settings.name",
                 "'" + name + "' (expected: printable ASCII without spaces or quotes)");
         boolean legacy = spec.bool("legacyHeaders", false);
-        LocalRateLimiter limiter = LocalRateLimiter.of(requests, per, burst, maxKeys);
+        RateLimiter limiter = backend.equals("redis")
+                ? redisLimiter(spec, context, name, requests, per, burst, maxKeys)
+                : LocalRateLimiter.of(requests, per, burst, maxKeys);
         long windowSeconds = Math.max(1, per.toSeconds());
-        String header = key.startsWith("header:") ? key.substring(7).toLowerCase(Locale.ROOT) : null;
+        String header = key.startsWith("header:") ? key.substring(7).toLowerCase(Locale.ROOT)
+                : key.startsWith("claim:") ? key.substring(6) : null;
         return new Limit(limiter, key, header, AsciiString.cached("\"" + name + "\";q=" + burst + ";w=" + windowSeconds),
                 "\"" + name + "\";r=", legacy, AttrKey.of("rate-limit:" + name, RateLimitResult.class), burst);
+    }
+
+    private RedisBackends redis; // this gateway's Redis connections, made on first use
+
+    private RateLimiter redisLimiter(PolicySpec spec, ProviderContext context, String name, long requests, Duration per,
+                                     long burst, long maxKeys) {
+        String uri = spec.string("redis", "redis://127.0.0.1:6379");
+        ConfigException.check(!uri.isBlank(), "settings.redis", "empty (expected: a Redis URI such as redis://127.0.0.1:6379)");
+        boolean cluster = spec.bool("redisCluster", false);
+        Duration timeout = spec.duration("redisTimeout", Duration.ofMillis(50));
+        ConfigException.check(timeout.toMillis() >= 1 && timeout.compareTo(Duration.ofSeconds(10)) <= 0,
+                "settings.redisTimeout", timeout.toMillis() + "ms (expected: 1ms to 10s)");
+        int queue = (int) spec.number("redisQueueSize", 10_000, 100, 1_000_000);
+        String mode = spec.string("mode", "direct");
+        ConfigException.check(mode.equals("direct") || mode.equals("lease"), "settings.mode",
+                "'" + mode + "' (expected: direct or lease)");
+        int leaseSize = (int) spec.number("leaseSize", 10, 2, 10_000);
+        Duration leaseTtl = spec.duration("leaseTtl", Duration.ofSeconds(1));
+        ConfigException.check(leaseTtl.toMillis() >= 10 && leaseTtl.compareTo(Duration.ofMinutes(1)) <= 0,
+                "settings.leaseTtl", leaseTtl.toMillis() + "ms (expected: 10ms to 1m)");
+        String onFailure = spec.string("onFailure", "open");
+        ConfigException.check(onFailure.equals("open") || onFailure.equals("closed") || onFailure.equals("local"),
+                "settings.onFailure", "'" + onFailure + "' (expected: open, closed or local)");
+        Duration breakerWindow = spec.duration("breakerWindow", Duration.ofSeconds(5));
+        ConfigException.check(breakerWindow.toMillis() >= 100 && breakerWindow.compareTo(Duration.ofMinutes(10)) <= 0,
+                "settings.breakerWindow", breakerWindow.toMillis() + "ms (expected: 100ms to 10m)");
+        RedisRateLimiter.Options options = new RedisRateLimiter.Options(name, requests, per, burst,
+                RedisRateLimiter.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), leaseSize, leaseTtl,
+                RedisRateLimiter.OnFailure.valueOf(onFailure.toUpperCase(Locale.ROOT)), breakerWindow, maxKeys);
+        synchronized (this) {
+            if (redis == null) {
+                redis = new RedisBackends(context);
+            }
+        }
+        try {
+            return redis.limiter(uri, cluster, timeout, queue, options);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("settings.redis", "'" + uri + "' is not a Redis URI (" + e.getMessage() + ")");
+        }
     }
 
     private static String humanWindow(Duration d) {
@@ -81,17 +138,30 @@ public final class RateLimitProvider implements PolicyProvider {
     }
 
     /** One limit on a route. */
-    record Limit(LocalRateLimiter limiter, String key, String header, AsciiString policyValue, String resultPrefix,
+    record Limit(RateLimiter limiter, String key, String header, AsciiString policyValue, String resultPrefix,
                  boolean legacy, AttrKey<RateLimitResult> attr, long burst) implements Policy {
 
         @Override
         public Decision onRequest(RequestContext ctx) {
-            RateLimitResult r = limiter.tryAcquire(keyOf(ctx));
-            ctx.attr(attr, r);
+            String k = keyOf(ctx);
+            RateLimitResult r = limiter.tryAcquire(k);
+            if (r != null) {
+                return decide(ctx, r);
+            }
+            return Decision.suspend(limiter.acquire(k).thenApply(result -> decide(ctx, result)));
+        }
+
+        private Decision decide(RequestContext ctx, RateLimitResult r) {
             if (r.allowed()) {
+                ctx.attr(attr, r);
                 return Decision.proceed();
             }
             HttpHeaders h = Decision.headers().set(HttpHeaderNames.RETRY_AFTER, seconds(r.retryAfterNanos()));
+            if (r.unavailable()) {
+                return Decision.respond(503, "the rate limit cannot be checked right now; retry after "
+                        + seconds(r.retryAfterNanos()) + " s", h);
+            }
+            ctx.attr(attr, r);
             return Decision.respond(429, "too many requests; retry after " + seconds(r.retryAfterNanos()) + " s", h);
         }
 
@@ -107,6 +177,13 @@ public final class RateLimitProvider implements PolicyProvider {
                 case "client-ip":
                     break;
                 default:
+                    if (key.startsWith("claim:")) {
+                        Object c = ctx.principal() == null ? null : ctx.principal().claims().get(header);
+                        if (c instanceof String || c instanceof Number) {
+                            return "c:" + c;
+                        }
+                        break;
+                    }
                     String v = ctx.requestHeaders().get(header);
                     if (v != null && !v.isEmpty()) {
                         return "h:" + v;

@@ -27,6 +27,8 @@ import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.portcullis.gateway.UpstreamConfig;
+import io.portcullis.gateway.internal.policy.PolicyChains;
+import io.portcullis.gateway.internal.policy.PolicyMeters;
 import io.portcullis.gateway.internal.routing.Route;
 import io.portcullis.gateway.observe.AccessLog;
 import io.portcullis.gateway.policy.AttrKey;
@@ -67,6 +69,7 @@ final class Exchange implements RequestContext {
 
     private RequestHead head;
     private Policy[] policies;
+    private PolicyMeters[] policyMeters;
     private Principal principal;
     private Object[] attrs;
     private Route route;
@@ -138,7 +141,9 @@ final class Exchange implements RequestContext {
             return;
         }
         armTimer(Math.min(rt.timeouts().request().toNanos(), rt.timeouts().upstreamResponse().toNanos()));
-        policies = rt.policies().forRoute(routeId);
+        PolicyChains.Chain chain = rt.policies().forRoute(routeId);
+        policies = chain.policies();
+        policyMeters = chain.meters();
         runPolicies(0);
     }
 
@@ -163,15 +168,26 @@ final class Exchange implements RequestContext {
 
     /** Applies a decision of policy {@code i}; true when the chain goes on with the next policy. */
     private boolean onDecision(int i, Decision d) {
+        PolicyMeters meters = policyMeters[i];
         if (d instanceof Decision.Continue) {
+            if (meters != null) {
+                meters.proceeded();
+            }
             return true;
         }
         if (d instanceof Decision.Respond r) {
+            if (meters != null) {
+                meters.responded(r.status());
+            }
             respond(HttpResponseStatus.valueOf(r.status()), r.detail(), r.problem(), r.headers(), false, false);
             return false;
         }
         if (d instanceof Decision.Suspend s) {
+            long suspendedAt = System.nanoTime();
             s.stage().whenComplete((next, error) -> cctx.executor().execute(() -> {
+                if (meters != null) {
+                    meters.suspended(System.nanoTime() - suspendedAt);
+                }
                 if (done) {
                     return;
                 }
@@ -188,6 +204,9 @@ final class Exchange implements RequestContext {
     }
 
     private void policyFailed(int i, Throwable e) {
+        if (policyMeters[i] != null) {
+            policyMeters[i].failed();
+        }
         LOG.error("request {}: policy {} ({}) failed", requestId, i, policies[i].getClass().getName(), e);
         respondError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the gateway could not evaluate this request", false, false);
     }
@@ -235,6 +254,11 @@ final class Exchange implements RequestContext {
             for (AsciiString name : HeaderRules.PROXY_FACTS) {
                 out.remove(name);
             }
+        }
+        if (client.clientCertificate != null) {
+            String xfcc = ClientCertificateHeader.value(client.clientCertificate);
+            String before = fw.peerTrusted() ? out.get(HeaderRules.X_FORWARDED_CLIENT_CERT) : null;
+            out.set(HeaderRules.X_FORWARDED_CLIENT_CERT, before == null ? xfcc : before + "," + xfcc);
         }
         out.set(Problems.X_REQUEST_ID, requestId);
         if (head.hasBody()) {
@@ -741,6 +765,11 @@ final class Exchange implements RequestContext {
     @Override
     public boolean secure() {
         return "https".equals(client.scheme);
+    }
+
+    @Override
+    public java.security.cert.X509Certificate clientCertificate() {
+        return client.clientCertificate;
     }
 
     @Override

@@ -31,7 +31,11 @@ final class HeaderRules {
         AsciiString.cached("x-forwarded-scheme"), AsciiString.cached("x-real-ip"),
         AsciiString.cached("x-client-ip"), AsciiString.cached("true-client-ip"),
         AsciiString.cached("x-original-forwarded-for"), AsciiString.cached("front-end-https"),
+        AsciiString.cached("x-forwarded-client-cert"),
     };
+
+    /** Envoy's header for the client certificate the gateway verified (mutual TLS). */
+    static final AsciiString X_FORWARDED_CLIENT_CERT = AsciiString.cached("x-forwarded-client-cert");
 
     private HeaderRules() {
     }

@@ -5,7 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,8 @@ final class ProxyHandler extends ChannelDuplexHandler {
     private final Http1Connection h1; // null on HTTP/2
     ChannelHandlerContext ctx;
     InetAddress peer;
+    /** The client's verified certificate (mutual TLS), or null. */
+    X509Certificate clientCertificate;
     private Exchange current;
     private boolean closing;
 
@@ -41,6 +47,16 @@ final class ProxyHandler extends ChannelDuplexHandler {
         var connection = h2 ? ctx.channel().parent() : ctx.channel();
         var remote = connection.remoteAddress();
         peer = remote instanceof InetSocketAddress isa ? isa.getAddress() : InetAddress.getLoopbackAddress();
+        SslHandler ssl = connection.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            try {
+                // the handshake is over before HTTP handlers exist (ALPN picks them), so this is final
+                Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                clientCertificate = chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+            } catch (SSLPeerUnverifiedException none) {
+                clientCertificate = null;
+            }
+        }
         if (ctx.channel().isActive()) {
             ctx.read();
         }

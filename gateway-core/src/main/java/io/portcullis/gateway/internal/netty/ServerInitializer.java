@@ -2,9 +2,7 @@ package io.portcullis.gateway.internal.netty;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -21,16 +19,16 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.internal.tls.ServerTlsContexts;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Builds the pipeline of every accepted connection of one listener:
  * <pre>
- * HTTPS:    limit, SNI -> TLS, ALPN -> h2 | http/1.1
- * HTTP:     limit, prior-knowledge detection -> h2c | http/1.1
- * REDIRECT: limit, http/1.1 -> redirect
+ * (refused at accept by the listener's IP rules and connection limits: ConnectionGuard)
+ * HTTPS:    SNI -> TLS, ALPN -> h2 | http/1.1
+ * HTTP:     prior-knowledge detection -> h2c | http/1.1
+ * REDIRECT: http/1.1 -> redirect
  * http/1.1: timers, strict decoder, encoder, flow control, proxy
  * h2:       frame codec, supervisor, multiplexer -> per stream: h2-to-HTTP/1 objects, flow control, proxy
  * </pre>
@@ -41,20 +39,21 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final GatewayRuntime runtime;
     private final ListenerConfig listener;
     private final ServerTlsContexts tls;
-    private final ConnectionLimit limit;
+    private final ConnectionGuard guard;
 
     public ServerInitializer(GatewayRuntime runtime, ListenerConfig listener, ServerTlsContexts tls) {
         this.runtime = runtime;
         this.listener = listener;
         this.tls = tls;
-        this.limit = new ConnectionLimit(runtime.metrics().openConnections(listener.name()),
-                runtime.limits().maxConnections());
+        this.guard = new ConnectionGuard(listener, runtime);
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!guard.admit(ch)) {
+            return; // refused at accept: no pipeline built, nothing read, no TLS handshake begun
+        }
         ChannelPipeline p = ch.pipeline();
-        p.addLast("limit", limit);
         switch (listener.mode()) {
             case HTTPS -> {
                 long handshakeMillis = runtime.timeouts().tlsHandshake().toMillis();
@@ -158,33 +157,6 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             LOG.debug("TLS handshake failed on {} from {}: {}", listener.name(), ctx.channel().remoteAddress(),
                     cause.toString());
             ctx.close();
-        }
-    }
-
-    /** Counts open connections of the listener and closes any beyond the limit at once. */
-    @ChannelHandler.Sharable
-    private static final class ConnectionLimit extends ChannelInboundHandlerAdapter {
-        private final AtomicInteger open;
-        private final int max;
-
-        ConnectionLimit(AtomicInteger open, int max) {
-            this.open = open;
-            this.max = max;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            if (open.incrementAndGet() > max) {
-                ctx.close();
-                return;
-            }
-            super.channelActive(ctx);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            open.decrementAndGet();
-            super.channelInactive(ctx);
         }
     }
 }

@@ -23,30 +23,47 @@ public final class PolicyChains {
     private static final Policy[] NONE = new Policy[0];
 
     private final Policy[] defaults;
-    private final Map<String, Policy[]> byRoute;
+    private final Chain defaultChain;
+    private final Map<String, Chain> byRoute;
 
-    private PolicyChains(Policy[] defaults, Map<String, Policy[]> byRoute) {
+    /**
+     * One route's policies in order, and beside each its meters (registered here, at compile time,
+     * tagged with the route and the policy's type).
+     */
+    public record Chain(Policy[] policies, PolicyMeters[] meters) {
+    }
+
+    private PolicyChains(Policy[] defaults, Chain defaultChain, Map<String, Chain> byRoute) {
         this.defaults = defaults;
+        this.defaultChain = defaultChain;
         this.byRoute = byRoute;
     }
 
     public static PolicyChains compile(GatewayConfig config, ProviderContext context, ClassLoader loader) {
         Map<String, PolicyProvider> providers = providers(loader);
         Policy[] defaults = build(config.policies(), "policies", providers, context).toArray(NONE);
-        Map<String, Policy[]> byRoute = new HashMap<>();
+        Map<String, Chain> byRoute = new HashMap<>();
         for (int i = 0; i < config.routes().size(); i++) {
             RouteConfig r = config.routes().get(i);
             List<Policy> chain = new ArrayList<>(List.of(defaults));
             chain.addAll(build(r.policies(), "routes[" + i + "].policies", providers, context));
-            byRoute.put(r.id(), chain.toArray(NONE));
+            List<PolicySpec> specs = new ArrayList<>(config.policies());
+            specs.addAll(r.policies());
+            PolicyMeters[] meters = new PolicyMeters[specs.size()];
+            for (int j = 0; j < meters.length; j++) {
+                meters[j] = new PolicyMeters(context.meterRegistry(), r.id(), specs.get(j).type());
+            }
+            byRoute.put(r.id(), new Chain(chain.toArray(NONE), meters));
         }
-        return new PolicyChains(defaults, Map.copyOf(byRoute));
+        // no route, no request-side policies run: these meters would never move, so none are registered
+        PolicyMeters[] none = new PolicyMeters[defaults.length];
+        return new PolicyChains(defaults, new Chain(defaults, none), Map.copyOf(byRoute));
     }
 
-    /** The chain of a route (gateway-wide policies included). */
-    public Policy[] forRoute(String routeId) {
-        Policy[] p = byRoute.get(routeId);
-        return p == null ? defaults : p;
+    /** The chain of a route (gateway-wide policies included) with its meters. */
+    public Chain forRoute(String routeId) {
+        Chain c = byRoute.get(routeId);
+        return c == null ? defaultChain : c;
     }
 
     /** The gateway-wide policies, which also see responses made when no route matched. */

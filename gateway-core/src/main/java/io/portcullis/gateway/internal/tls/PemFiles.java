@@ -17,6 +17,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -120,6 +121,34 @@ public final class PemFiles {
             }
             throw new IllegalArgumentException(sourceName + ": malformed " + key.label() + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * The public key of the file: a {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo: RSA, EC or
+     * Ed25519) or, failing that, the first {@code CERTIFICATE}'s key.
+     */
+    public static PublicKey readPublicKey(Path pem) {
+        String name = pem.toString();
+        List<Block> blocks = parse(readText(pem), name);
+        for (Block b : blocks) {
+            if (b.label().equals("PUBLIC KEY")) {
+                for (String algorithm : FALLBACK_KEY_FACTORIES) {
+                    try {
+                        return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(b.der()));
+                    } catch (GeneralSecurityException e) {
+                        // try the next one
+                    }
+                }
+                throw new IllegalArgumentException(name + ": unsupported PUBLIC KEY (expected: RSA, EC or Ed25519)");
+            }
+        }
+        for (Block b : blocks) {
+            if (b.label().equals("CERTIFICATE")) {
+                return readCertificates(pem).get(0).getPublicKey();
+            }
+        }
+        throw new IllegalArgumentException(name + ": no public key found" + foundLabels(blocks)
+                + " (expected: PEM with -----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)");
     }
 
     /**

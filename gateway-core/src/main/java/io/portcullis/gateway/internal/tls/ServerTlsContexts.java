@@ -9,6 +9,7 @@ import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.internal.tcnative.SSL;
@@ -85,6 +86,7 @@ public final class ServerTlsContexts implements AutoCloseable {
             ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
 
     private final TlsConfig config;
+    private List<X509Certificate> clientCas = List.of(); // read with each build
     private final String listenerName;
     private final boolean openSsl;
     private final List<String> ciphers;
@@ -320,6 +322,7 @@ public final class ServerTlsContexts implements AutoCloseable {
 
     private Snapshot build(FileState[] files) throws LoadException {
         List<CertificateConfig> certs = config.certificates();
+        clientCas = clientCas();
         List<Loaded> loaded = new ArrayList<>(certs.size());
         Map<String, SslContext> exact = new HashMap<>();
         Map<String, SslContext> wildcard = new HashMap<>();
@@ -340,6 +343,17 @@ public final class ServerTlsContexts implements AutoCloseable {
             }
         }
         return new Snapshot(List.copyOf(loaded), Map.copyOf(exact), Map.copyOf(wildcard), loaded.get(0).context);
+    }
+
+    private List<X509Certificate> clientCas() throws LoadException {
+        if (config.clientAuth() == TlsConfig.ClientAuth.NONE) {
+            return List.of();
+        }
+        try {
+            return PemFiles.readCertificates(config.clientCa());
+        } catch (RuntimeException e) {
+            throw new LoadException("clientCa", e.getMessage(), e);
+        }
     }
 
     private Loaded load(int index, CertificateConfig cert, FileState chainFile, FileState keyFile) throws LoadException {
@@ -379,12 +393,17 @@ public final class ServerTlsContexts implements AutoCloseable {
     }
 
     private SslContext newContext(PrivateKey key, List<X509Certificate> chain) throws SSLException {
-        SslContext context = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+        SslContextBuilder b = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                 .sslProvider(TlsProviders.provider(openSsl))
                 .protocols(config.protocols())
                 .ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(ALPN)
-                .build();
+                .applicationProtocolConfig(ALPN);
+        if (config.clientAuth() != TlsConfig.ClientAuth.NONE) {
+            // chain and validity of client certificates are checked in the handshake (PKIX against clientCa only)
+            b.trustManager(clientCas.toArray(new X509Certificate[0]))
+                    .clientAuth(config.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+        }
+        SslContext context = b.build();
         if (openSsl && config.sessionTickets()) {
             // clears the SSL_OP_NO_TICKET Netty sets on the context; no keys = BoringSSL makes and rotates them
             ((OpenSslSessionContext) context.sessionContext()).setTicketKeys();

@@ -1,0 +1,344 @@
+package io.portcullis.gateway.acme;
+
+import io.portcullis.gateway.AcmeHttpChallenges;
+import io.portcullis.gateway.CertificateConfig;
+import io.portcullis.gateway.internal.acme.KeyFiles;
+import io.portcullis.gateway.internal.acme.SelfSignedCertificates;
+import io.portcullis.gateway.internal.tls.PemFiles;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.shredzone.acme4j.Account;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one certificate from an ACME CA valid, in-process (what certbot and a reload cron job do
+ * beside nginx). Until the first certificate arrives a self-signed placeholder is served; the
+ * issued chain is written to the storage directory and the listener's certificate reload swaps it
+ * in for new handshakes, open connections untouched. Renewal when a third of the lifetime remains
+ * (or {@link AcmeConfig#renewBefore()}); failures retried with exponential backoff and jitter,
+ * never sooner than a rate-limited CA's {@code Retry-After}. ACME calls block, so they run on this
+ * manager's own thread, never on an event loop. Challenges: http-01, answered by the gateway's
+ * cleartext listeners through {@link #challenges()}.
+ *
+ * <pre>{@code
+ * AcmeCertificates acme = AcmeCertificates.create(AcmeConfig.of(AcmeConfig.LETS_ENCRYPT, Path.of("/var/lib/portcullis/acme"), "example.com"));
+ * Gateway gw = Gateway.builder()
+ *         .listener(ListenerConfig.https(443, TlsConfig.of(acme.certificate())))
+ *         .listener(ListenerConfig.redirect(80, 443))
+ *         .acmeHttpChallenges(acme.challenges())
+ *         ...build();
+ * gw.start();
+ * acme.start();
+ * }</pre>
+ */
+public final class AcmeCertificates implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AcmeCertificates.class);
+    private static final Duration PLACEHOLDER_VALIDITY = Duration.ofDays(7);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    private static final Duration MAX_RETRY = Duration.ofHours(6);
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(7);
+    private static final Duration VALIDATION_TIMEOUT = Duration.ofMinutes(2);
+
+    private final AcmeConfig config;
+    private final Clock clock;
+    private final Path chainFile;
+    private final Path keyFile;
+    private final Path accountFile;
+    private final Map<String, String> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService thread;
+    private ScheduledFuture<?> next; // guarded by this
+    private int failures; // on the manager thread
+    private volatile X509Certificate current;
+    private volatile Instant nextAttempt;
+    private volatile String lastError;
+
+    private AcmeCertificates(AcmeConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        Path dir = KeyFiles.directory(config.storage().resolve(config.domains().get(0)));
+        KeyFiles.directory(config.storage());
+        this.chainFile = dir.resolve("fullchain.pem");
+        this.keyFile = dir.resolve("key.pem");
+        this.accountFile = config.storage().resolve("account.pem");
+        KeyPair domainKey = KeyFiles.loadOrCreate(keyFile, config.keyType());
+        X509Certificate stored = readStored();
+        if (stored == null) {
+            stored = SelfSignedCertificates.create(domainKey, config.domains(), PLACEHOLDER_VALIDITY);
+            writeChain(List.of(stored));
+            LOG.info("ACME {}: serving a self-signed placeholder until the CA issues the certificate", config.domains());
+        }
+        this.current = stored;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "portcullis-acme");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Prepares the storage (keys, and a placeholder certificate unless a valid one is stored); does
+     * file I/O, so call it at start, not on an event loop. Nothing is asked of the CA until {@link #start()}.
+     */
+    public static AcmeCertificates create(AcmeConfig config) {
+        return new AcmeCertificates(config, Clock.systemUTC());
+    }
+
+    /** The certificate files to serve; the listener's reload picks up every renewal. */
+    public CertificateConfig certificate() {
+        return CertificateConfig.of(chainFile, keyFile);
+    }
+
+    /** Pending http-01 challenges, for {@code Gateway.Builder.acmeHttpChallenges}. Never blocks. */
+    public AcmeHttpChallenges challenges() {
+        return pending::get;
+    }
+
+    /** Starts keeping the certificate valid: orders now if needed, else at renewal time. */
+    public synchronized void start() {
+        schedule(renewalDue() ? Duration.ZERO : Duration.between(clock.instant(), renewAt(current)));
+    }
+
+    /** Orders a new certificate now, whatever the current one's state (operators, tests). */
+    public CompletableFuture<Void> renewNow() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                order();
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** The certificate served now (the placeholder until one is issued). */
+    public X509Certificate current() {
+        return current;
+    }
+
+    /** Whether the served certificate was issued by the CA (not the placeholder). */
+    public boolean issued() {
+        return !SelfSignedCertificates.isSelfSigned(current);
+    }
+
+    /** When the next order or renewal is due, or null before {@link #start()}. */
+    public Instant nextAttempt() {
+        return nextAttempt;
+    }
+
+    /** The last failure's message, or null after a success. */
+    public String lastError() {
+        return lastError;
+    }
+
+    private boolean renewalDue() {
+        return !issued() || !clock.instant().isBefore(renewAt(current));
+    }
+
+    /** A third of the lifetime before expiry, or {@code renewBefore} if configured. */
+    Instant renewAt(X509Certificate cert) {
+        Instant notBefore = cert.getNotBefore().toInstant();
+        Instant notAfter = cert.getNotAfter().toInstant();
+        Duration before = config.renewBefore() != null ? config.renewBefore()
+                : Duration.between(notBefore, notAfter).dividedBy(3);
+        return notAfter.minus(before);
+    }
+
+    private synchronized void schedule(Duration delay) {
+        if (thread.isShutdown()) {
+            return;
+        }
+        Duration d = delay.isNegative() ? Duration.ZERO : delay;
+        nextAttempt = clock.instant().plus(d);
+        if (next != null) {
+            next.cancel(false);
+        }
+        next = thread.schedule(this::attempt, d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void attempt() {
+        try {
+            if (renewalDue()) {
+                order();
+            }
+            failures = 0;
+            lastError = null;
+            warnIfExpiring();
+            schedule(Duration.between(clock.instant(), renewAt(current)));
+        } catch (Exception e) {
+            failures++;
+            lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            Duration backoff = backoff(failures);
+            if (e instanceof AcmeRateLimitedException limited && limited.getRetryAfter().isPresent()) {
+                Duration wait = Duration.between(clock.instant(), limited.getRetryAfter().get());
+                backoff = wait.compareTo(backoff) > 0 ? wait : backoff;
+            }
+            LOG.warn("ACME {}: {} failed ({}); still serving {} until {}; next attempt in {} s", config.domains(),
+                    issued() ? "renewal" : "first order", lastError, issued() ? "the current certificate" : "the placeholder",
+                    current.getNotAfter().toInstant(), backoff.toSeconds());
+            warnIfExpiring();
+            schedule(backoff);
+        }
+    }
+
+    /** 30 s, 1 m, 2 m ... up to 6 h, with up to 25 % jitter so a fleet does not retry in step. */
+    static Duration backoff(int failures) {
+        long base = FIRST_RETRY.toMillis() << Math.min(failures - 1, 20);
+        long capped = Math.min(base, MAX_RETRY.toMillis());
+        return Duration.ofMillis(capped + ThreadLocalRandom.current().nextLong(capped / 4 + 1));
+    }
+
+    private void warnIfExpiring() {
+        Duration left = Duration.between(clock.instant(), current.getNotAfter().toInstant());
+        if (issued() && left.compareTo(EXPIRY_WARNING) < 0) {
+            LOG.warn("ACME {}: the certificate expires in {} h and could not be renewed yet", config.domains(), left.toHours());
+        }
+    }
+
+    /** One complete order: account, authorizations by http-01, finalization, download, swap. Blocking. */
+    private void order() throws Exception {
+        Session session = new Session(config.directory(), provider());
+        KeyPair accountKey = KeyFiles.loadOrCreate(accountFile, "ec-p256");
+        AccountBuilder ab = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
+        if (config.email() != null) {
+            ab.addEmail(config.email());
+        }
+        if (config.eabKeyId() != null) {
+            ab.withKeyIdentifier(config.eabKeyId(), config.eabHmacKey());
+        }
+        Account account = ab.create(session); // returns the existing account for a known key
+        Order order = account.newOrder().domains(config.domains()).create();
+        for (Authorization auth : order.getAuthorizations()) {
+            if (auth.getStatus() == Status.VALID) {
+                continue;
+            }
+            Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(() ->
+                    new IllegalStateException("the CA offers no http-01 challenge for " + auth.getIdentifier().getDomain()));
+            pending.put(challenge.getToken(), challenge.getAuthorization());
+            try {
+                challenge.trigger();
+                Status s = auth.waitForCompletion(VALIDATION_TIMEOUT);
+                if (s != Status.VALID) {
+                    throw new IllegalStateException("authorization of " + auth.getIdentifier().getDomain() + " is " + s
+                            + challenge.getError().map(p -> ": " + p).orElse(""));
+                }
+            } finally {
+                pending.remove(challenge.getToken());
+            }
+        }
+        KeyPair domainKey = KeyFiles.loadOrCreate(keyFile, config.keyType());
+        order.execute(domainKey);
+        Status s = order.waitForCompletion(VALIDATION_TIMEOUT);
+        if (s != Status.VALID) {
+            throw new IllegalStateException("order is " + s + order.getError().map(p -> ": " + p).orElse(""));
+        }
+        List<X509Certificate> chain = order.getCertificate().getCertificateChain();
+        writeChain(chain);
+        current = chain.get(0);
+        LOG.info("ACME {}: certificate issued by {} (serial {}, expires {}); serving it to new connections",
+                config.domains(), current.getIssuerX500Principal().getName(), current.getSerialNumber().toString(16),
+                current.getNotAfter().toInstant());
+    }
+
+    private GenericAcmeProvider provider() throws Exception {
+        if (config.directoryCa() == null) {
+            return new GenericAcmeProvider();
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        List<X509Certificate> cas = PemFiles.readCertificates(config.directoryCa());
+        for (int i = 0; i < cas.size(); i++) {
+            ks.setCertificateEntry("ca" + i, cas.get(i));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return new GenericAcmeProvider() {
+            @Override
+            public HttpClient createHttpClient(NetworkSettings settings) {
+                return HttpClient.newBuilder()
+                        .connectTimeout(settings.getTimeout())
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .sslContext(ssl)
+                        .build();
+            }
+        };
+    }
+
+    private X509Certificate readStored() {
+        if (!Files.exists(chainFile)) {
+            return null;
+        }
+        try {
+            X509Certificate leaf = PemFiles.readCertificates(chainFile).get(0);
+            if (leaf.getNotAfter().toInstant().isBefore(clock.instant())) {
+                return null;
+            }
+            PemFiles.checkKeyMatches(leaf, PemFiles.readPrivateKey(keyFile), keyFile.toString());
+            java.util.Set<String> names = new java.util.HashSet<>();
+            if (leaf.getSubjectAlternativeNames() != null) {
+                for (List<?> san : leaf.getSubjectAlternativeNames()) {
+                    if (Integer.valueOf(2).equals(san.get(0))) {
+                        names.add(String.valueOf(san.get(1)).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+            if (!names.containsAll(config.domains())) {
+                LOG.info("ACME {}: the stored certificate covers {} only; ordering a new one", config.domains(), names);
+                return null;
+            }
+            return leaf;
+        } catch (RuntimeException | java.security.cert.CertificateParsingException e) {
+            LOG.warn("ACME {}: ignoring the stored certificate ({})", config.domains(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void writeChain(List<X509Certificate> chain) {
+        StringBuilder pem = new StringBuilder();
+        try {
+            for (X509Certificate c : chain) {
+                pem.append(KeyFiles.pem("CERTIFICATE", c.getEncoded()));
+            }
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        KeyFiles.writeAtomically(chainFile, pem.toString());
+    }
+
+    @Override
+    public synchronized void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,316 @@
+package io.portcullis.gateway.jwt;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import io.portcullis.gateway.policy.Decision;
+import io.portcullis.gateway.policy.Policy;
+import io.portcullis.gateway.policy.Principal;
+import io.portcullis.gateway.policy.RequestContext;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@code jwt} policy built by {@link JwtProvider}; one per route chain. */
+final class JwtPolicy implements Policy {
+    private static final Logger LOG = LoggerFactory.getLogger("io.portcullis.auth");
+    private static final String SEVERAL = "\0several";
+    private static final String BEARER = "Bearer ";
+
+    /** Everything {@link JwtProvider} read from the settings. */
+    record Settings(Map<String, IssuerRule> issuers, boolean bearer, String cookie, int maxTokenBytes, long skewMillis,
+                    boolean requireExp, Set<String> scopes, boolean allScopes, Set<String> roles, boolean allRoles,
+                    String rolesClaim, AsciiString[] headerNames, String[] headerClaims, boolean forwardToken,
+                    boolean optional, String realm) {
+    }
+
+    private final Settings s;
+    private final Cache<TokenKey, VerifiedToken> cache;
+    private final Clock clock;
+    private final HttpHeaders missingChallenge;
+    private final HttpHeaders invalidChallenge;
+    private final HttpHeaders insufficientChallenge;
+    private final HttpHeaders unavailable;
+    private final Counter cached;
+    private final Counter verified;
+    private final Counter forbidden;
+    private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
+
+    JwtPolicy(Settings settings, Cache<TokenKey, VerifiedToken> cache, Clock clock, MeterRegistry meters) {
+        this.s = settings;
+        this.cache = cache;
+        this.clock = clock;
+        String realm = "Bearer realm=\"" + settings.realm() + "\"";
+        this.missingChallenge = Decision.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, realm);
+        this.invalidChallenge = Decision.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
+                realm + ", error=\"invalid_token\", error_description=\"The access token is invalid or expired\"");
+        this.insufficientChallenge = Decision.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
+                realm + ", error=\"insufficient_scope\""
+                        + (settings.scopes().isEmpty() ? "" : ", scope=\"" + String.join(" ", settings.scopes()) + "\""));
+        this.unavailable = Decision.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
+        this.cached = Counter.builder("portcullis.auth.jwt").tag("result", "cached").register(meters);
+        this.verified = Counter.builder("portcullis.auth.jwt").tag("result", "verified").register(meters);
+        this.forbidden = Counter.builder("portcullis.auth.jwt").tag("result", "forbidden").register(meters);
+        for (Rejection r : Rejection.values()) {
+            rejected.put(r, Counter.builder("portcullis.auth.jwt.rejections").tag("reason", r.name().toLowerCase())
+                    .register(meters));
+        }
+        if (cache != null) {
+            for (IssuerRule rule : settings.issuers().values()) {
+                rule.keys().onKeysRemoved(gone -> cache.asMap().values().removeIf(v -> gone.contains(v.keyThumbprint())));
+            }
+        }
+    }
+
+    @Override
+    public Decision onRequest(RequestContext ctx) {
+        HttpHeaders h = ctx.requestHeaders();
+        for (AsciiString name : s.headerNames()) {
+            h.remove(name); // the client must not be able to forge what the upstream takes as verified
+        }
+        String token = null;
+        if (s.bearer()) {
+            String auth = single(h);
+            if (auth == SEVERAL) {
+                return invalid(ctx, Rejection.MALFORMED, "several Authorization headers");
+            }
+            if (auth != null && auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                token = auth.substring(BEARER.length()).trim();
+                if (!s.forwardToken()) {
+                    h.remove(HttpHeaderNames.AUTHORIZATION);
+                }
+            }
+        }
+        if (token == null && s.cookie() != null) {
+            token = cookie(h, s.cookie());
+        }
+        if (token == null || token.isEmpty()) {
+            return s.optional() ? Decision.proceed() : Decision.respond(401, "authentication required", missingChallenge);
+        }
+        if (token.length() > s.maxTokenBytes()) {
+            rejected.get(Rejection.MALFORMED).increment();
+            LOG.info("JWT refused [{}] route {}: token of {} bytes (limit {})", ctx.requestId(), ctx.routeId(),
+                    token.length(), s.maxTokenBytes());
+            return Decision.respond(431, "the access token is too large");
+        }
+        TokenKey key = null;
+        if (cache != null) {
+            key = TokenKey.of(token);
+            VerifiedToken v = cache.getIfPresent(key);
+            if (v != null && v.validUntilMillis() > clock.millis()) {
+                cached.increment();
+                return admit(ctx, v);
+            }
+        }
+        return verify(ctx, token, key, true);
+    }
+
+    private Decision verify(RequestContext ctx, String token, TokenKey key, boolean mayRefresh) {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            JWT parsed = JWTParser.parse(token);
+            if (!(parsed instanceof SignedJWT signed)) {
+                return invalid(ctx, Rejection.UNSIGNED, parsed.getHeader().getAlgorithm().getName());
+            }
+            jwt = signed;
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException | RuntimeException e) {
+            return invalid(ctx, Rejection.MALFORMED, e.getMessage());
+        }
+        JWSHeader header = jwt.getHeader();
+        if (header.getJWKURL() != null || header.getX509CertURL() != null || header.getJWK() != null
+                || header.getX509CertChain() != null) {
+            return invalid(ctx, Rejection.FORBIDDEN_HEADER, "");
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            return invalid(ctx, Rejection.CRITICAL_HEADER, String.valueOf(header.getCriticalParams()));
+        }
+        String iss = claims.getIssuer();
+        IssuerRule rule = iss == null ? null : s.issuers().get(iss);
+        if (rule == null) {
+            return invalid(ctx, Rejection.UNKNOWN_ISSUER, String.valueOf(iss));
+        }
+        if (!rule.algorithms().contains(header.getAlgorithm())) {
+            return invalid(ctx, Rejection.ALGORITHM, header.getAlgorithm().getName());
+        }
+        KeySet keys = rule.keys().current();
+        String kid = header.getKeyID();
+        if (keys == null || (kid != null && !keys.hasKid(kid))) {
+            // no key set yet, or key rotation: wait for a fetch (single-flight, rate-limited), never on the event loop
+            CompletableFuture<KeySet> refresh = mayRefresh ? rule.keys().refresh() : null;
+            if (refresh != null) {
+                return Decision.suspend(refresh.handle((ks, err) -> verify(ctx, token, key, false)));
+            }
+            if (keys == null) {
+                LOG.info("JWT refused [{}] route {}: keys of issuer {} unavailable", ctx.requestId(), ctx.routeId(), iss);
+                return Decision.respond(503, "the keys to check access tokens are unavailable, try again later", unavailable);
+            }
+        }
+        List<VerificationKey> candidates = keys.candidates(kid, header.getAlgorithm());
+        if (candidates.isEmpty()) {
+            return invalid(ctx, Rejection.UNKNOWN_KEY, "kid " + kid);
+        }
+        byte[] signingInput = jwt.getSigningInput();
+        Base64URL signature = jwt.getSignature();
+        VerificationKey signer = null;
+        for (VerificationKey k : candidates) {
+            if (k.verify(header, signingInput, signature)) {
+                signer = k;
+                break;
+            }
+        }
+        if (signer == null) {
+            return invalid(ctx, Rejection.BAD_SIGNATURE, "kid " + kid);
+        }
+        long now = clock.millis();
+        Date exp = claims.getExpirationTime();
+        if (exp == null && s.requireExp()) {
+            return invalid(ctx, Rejection.NO_EXPIRY, "");
+        }
+        if (exp != null && now >= exp.getTime() + s.skewMillis()) {
+            return invalid(ctx, Rejection.EXPIRED, "at " + exp.toInstant());
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now + s.skewMillis() < nbf.getTime()) {
+            return invalid(ctx, Rejection.NOT_YET_VALID, "before " + nbf.toInstant());
+        }
+        Date iat = claims.getIssueTime();
+        if (iat != null && iat.getTime() > now + s.skewMillis()) {
+            return invalid(ctx, Rejection.ISSUED_IN_FUTURE, "at " + iat.toInstant());
+        }
+        if (!rule.audiences().isEmpty() && !anyOf(rule.audiences(), claims.getAudience())) {
+            return invalid(ctx, Rejection.AUDIENCE, String.valueOf(claims.getAudience()));
+        }
+        for (String required : rule.requiredClaims()) {
+            if (claims.getClaim(required) == null) {
+                return invalid(ctx, Rejection.MISSING_CLAIM, required);
+            }
+        }
+        if (claims.getSubject() == null) {
+            return invalid(ctx, Rejection.NO_SUBJECT, "");
+        }
+        VerifiedToken v = verifiedToken(claims, exp, now, signer);
+        if (key != null) {
+            cache.put(key, v);
+        }
+        verified.increment();
+        return admit(ctx, v);
+    }
+
+    private VerifiedToken verifiedToken(JWTClaimsSet claims, Date exp, long now, VerificationKey signer) {
+        Map<String, Object> json = claims.toJSONObject();
+        Set<String> scopes = ClaimValues.names(json.containsKey("scope") ? json.get("scope") : json.get("scp"));
+        Set<String> roles = ClaimValues.names(ClaimValues.at(json, s.rolesClaim()));
+        Principal principal = new Principal(claims.getSubject(), json, scopes, roles, "jwt");
+        String[] values = new String[s.headerClaims().length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ClaimValues.headerValue(ClaimValues.at(json, s.headerClaims()[i]));
+        }
+        boolean authorized = satisfies(s.scopes(), scopes, s.allScopes()) && satisfies(s.roles(), roles, s.allRoles());
+        long validUntil = exp == null ? Long.MAX_VALUE : exp.getTime();
+        return new VerifiedToken(principal, validUntil, signer.thumbprint, values, authorized);
+    }
+
+    private Decision admit(RequestContext ctx, VerifiedToken v) {
+        if (!v.authorized()) {
+            forbidden.increment();
+            LOG.info("JWT forbidden [{}] route {}: subject {} lacks scopes {} / roles {}", ctx.requestId(), ctx.routeId(),
+                    v.principal().subject(), s.scopes(), s.roles());
+            return Decision.respond(403, "the access token does not grant access to this resource", insufficientChallenge);
+        }
+        ctx.principal(v.principal());
+        HttpHeaders h = ctx.requestHeaders();
+        String[] values = v.headerValues();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                h.set(s.headerNames()[i], values[i]);
+            }
+        }
+        return Decision.proceed();
+    }
+
+    private Decision invalid(RequestContext ctx, Rejection reason, String detail) {
+        rejected.get(reason).increment();
+        LOG.info("JWT refused [{}] route {}: {}{}", ctx.requestId(), ctx.routeId(), reason.text,
+                detail == null || detail.isEmpty() ? "" : " (" + abbreviate(detail) + ")");
+        return Decision.respond(401, "a valid access token is required", invalidChallenge);
+    }
+
+    private static boolean satisfies(Set<String> required, Set<String> granted, boolean all) {
+        if (required.isEmpty()) {
+            return true;
+        }
+        return all ? granted.containsAll(required) : anyOf(required, granted);
+    }
+
+    private static boolean anyOf(Set<String> wanted, Iterable<String> have) {
+        if (have != null) {
+            for (String h : have) {
+                if (wanted.contains(h)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "...";
+    }
+
+    /** The one Authorization header, null without one, {@link #SEVERAL} with more (which one would the upstream read?). */
+    private static String single(HttpHeaders h) {
+        Iterator<String> it = h.valueStringIterator(HttpHeaderNames.AUTHORIZATION);
+        if (!it.hasNext()) {
+            return null;
+        }
+        String first = it.next();
+        return it.hasNext() ? SEVERAL : first;
+    }
+
+    /** The value of cookie {@code name} across all Cookie headers (HTTP/2 may split them), or null. */
+    static String cookie(HttpHeaders h, String name) {
+        Iterator<String> it = h.valueStringIterator(HttpHeaderNames.COOKIE);
+        while (it.hasNext()) {
+            String header = it.next();
+            int i = 0;
+            int n = header.length();
+            while (i < n) {
+                while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ';')) {
+                    i++;
+                }
+                int end = header.indexOf(';', i);
+                if (end < 0) {
+                    end = n;
+                }
+                if (end - i > name.length() && header.startsWith(name, i) && header.charAt(i + name.length()) == '=') {
+                    String value = header.substring(i + name.length() + 1, end).trim();
+                    if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
+                        value = value.substring(1, value.length() - 1);
+                    }
+                    return value;
+                }
+                i = end + 1;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,243 @@
+package io.portcullis.gateway.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.gateway.Gateway;
+import io.portcullis.gateway.ListenerConfig;
+import io.portcullis.gateway.RouteConfig;
+import io.portcullis.gateway.TlsConfig;
+import io.portcullis.gateway.internal.acme.SelfSignedCertificates;
+import io.portcullis.testing.TestUpstream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ACME against pebble on loopback: a placeholder first, then the issued chain served to a real TLS
+ * client (and valid up to pebble's root), renewal swapped in under an open connection, and a CA
+ * that is down: backoff, and the certificate in place keeps serving.
+ */
+class AcmeCertificatesTest {
+    @TempDir
+    Path dir;
+    Pebble pebble;
+    AcmeCertificates acme;
+    Gateway gateway;
+    TestUpstream upstream;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (acme != null) {
+            acme.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+    }
+
+    private int startGateway(int httpPort) {
+        upstream = TestUpstream.start();
+        gateway = Gateway.builder()
+                .listener(ListenerConfig.https(0, TlsConfig.builder().certificate(acme.certificate())
+                        .reloadInterval(Duration.ofMillis(100)).build()).named("https").bind("127.0.0.1"))
+                .listener(ListenerConfig.redirect(httpPort, 443).named("http").bind("127.0.0.1"))
+                .acmeHttpChallenges(acme.challenges())
+                .route(RouteConfig.prefix("/").to(upstream.url()).build())
+                .build();
+        gateway.start();
+        return gateway.address("https").getPort();
+    }
+
+    @Test
+    void firstIssuanceRenewalUnderAnOpenConnection() throws Exception {
+        int httpPort = Pebble.freePort();
+        pebble = Pebble.start(Files.createDirectory(dir.resolve("pebble")), httpPort);
+        acme = AcmeCertificates.create(AcmeConfig.of(pebble.directory(), dir.resolve("acme"), "gw.test", "www.gw.test")
+                .withEmail("ops@gw.test").withDirectoryCa(pebble.caPem));
+        assertThat(acme.issued()).isFalse();
+        int port = startGateway(httpPort);
+        try (TlsProbe before = TlsProbe.open(port, "gw.test")) {
+            assertThat(SelfSignedCertificates.isSelfSigned(before.leaf())).as("placeholder until issued").isTrue();
+        }
+        assertThat(Files.getPosixFilePermissions(dir.resolve("acme/gw.test/key.pem")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        try (TlsProbe kept = TlsProbe.open(port, "gw.test")) {
+            acme.start();
+            awaitIssued();
+            X509Certificate issued = acme.current();
+            X509Certificate[] served = awaitServed(port, issued);
+            validate(served, pebble.issuingRoot());
+            assertThat(served[0].getSubjectAlternativeNames().stream().map(l -> String.valueOf(l.get(1))).toList())
+                    .contains("gw.test", "www.gw.test");
+            assertThat(kept.get("/echo")).as("a connection opened before the swap still works").startsWith("HTTP/1.1 200");
+
+            acme.renewNow().get(60, TimeUnit.SECONDS);
+            assertThat(acme.current().getSerialNumber()).isNotEqualTo(issued.getSerialNumber());
+            awaitServed(port, acme.current());
+            assertThat(kept.get("/echo")).as("and after the renewal too").startsWith("HTTP/1.1 200");
+        }
+        // a restart reuses what is stored: no new order
+        acme.close();
+        AcmeCertificates again = AcmeCertificates.create(AcmeConfig.of(pebble.directory(), dir.resolve("acme"), "gw.test", "www.gw.test")
+                .withDirectoryCa(pebble.caPem));
+        try {
+            assertThat(again.issued()).isTrue();
+            again.start();
+            assertThat(again.nextAttempt()).isAfter(java.time.Instant.now().plus(Duration.ofDays(1)));
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void aCaThatIsDownMeansBackoffAndThePlaceholderKeepsServing() throws Exception {
+        int httpPort = Pebble.freePort();
+        pebble = Pebble.start(Files.createDirectory(dir.resolve("pebble")), httpPort);
+        pebble.stop();
+        acme = AcmeCertificates.create(AcmeConfig.of(pebble.directory(), dir.resolve("acme"), "down.test")
+                .withDirectoryCa(pebble.caPem));
+        int port = startGateway(httpPort);
+        acme.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (acme.lastError() == null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(acme.lastError()).isNotNull();
+        assertThat(acme.nextAttempt()).isAfter(java.time.Instant.now().plusSeconds(20));
+        try (TlsProbe probe = TlsProbe.open(port, "down.test")) {
+            assertThat(SelfSignedCertificates.isSelfSigned(probe.leaf())).isTrue();
+            assertThat(probe.get("/echo")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    private void awaitIssued() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!acme.issued() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(acme.issued()).as("issued; last error: %s", acme.lastError()).isTrue();
+    }
+
+    private static X509Certificate[] awaitServed(int port, X509Certificate expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        X509Certificate[] chain;
+        do {
+            try (TlsProbe p = TlsProbe.open(port, "gw.test")) {
+                chain = p.chain();
+            }
+            if (chain[0].getSerialNumber().equals(expected.getSerialNumber())) {
+                return chain;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the gateway still serves serial " + chain[0].getSerialNumber());
+    }
+
+    private static void validate(X509Certificate[] chain, X509Certificate root) throws Exception {
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+        params.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
+                .generateCertPath(Arrays.asList(chain)), params);
+    }
+
+    /** A TLS connection with SNI that records the served chain (trusting anything: the test checks the chain itself). */
+    static final class TlsProbe implements AutoCloseable {
+        private final SSLSocket socket;
+
+        private TlsProbe(SSLSocket socket) {
+            this.socket = socket;
+        }
+
+        static TlsProbe open(int port, String sni) throws Exception {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+            SSLParameters p = s.getSSLParameters();
+            p.setServerNames(List.of(new SNIHostName(sni)));
+            p.setApplicationProtocols(new String[] {"http/1.1"});
+            s.setSSLParameters(p);
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            return new TlsProbe(s);
+        }
+
+        X509Certificate[] chain() throws Exception {
+            return Arrays.stream(socket.getSession().getPeerCertificates()).map(c -> (X509Certificate) c)
+                    .toArray(X509Certificate[]::new);
+        }
+
+        X509Certificate leaf() throws Exception {
+            return chain()[0];
+        }
+
+        /** One keep-alive request on this connection; the status line. */
+        String get(String path) throws Exception {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: gw.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+            String text = head.toString();
+            int cl = text.toLowerCase().indexOf("content-length:");
+            if (cl >= 0) {
+                int len = Integer.parseInt(text.substring(cl + 15, text.indexOf("\r\n", cl)).trim());
+                in.readNBytes(len);
+            }
+            return text;
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+}
