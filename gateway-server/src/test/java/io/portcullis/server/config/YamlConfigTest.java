@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.RouteConfig;
+import io.portcullis.gateway.TlsConfig;
 import io.portcullis.server.PortcullisServer;
 import io.portcullis.testing.TestTls;
 import java.nio.file.Files;
@@ -136,6 +137,31 @@ class YamlConfigTest {
                 .contains("listeners[0].mode: 'htps' (expected: one of https, http, redirect); did you mean 'https'?");
         assertThat(error("listeners: [{port: 1}]\n").getMessage())
                 .contains("listeners[0].mode: missing (expected: https with tls, http, or redirect with httpsPort)");
+    }
+
+    @Test
+    void listenerConnectionLimits_ipRules_andMutualTls() {
+        ListenerConfig l = load("""
+                listeners:
+                  - port: 8443
+                    tls:
+                      certificates: [{certificateChain: a.crt, privateKey: a.key}]
+                      clientAuth: optional
+                      clientCa: ca.pem
+                    connectionLimits: {maxConnections: 500, maxConnectionsPerClient: 20, clientIpv6Prefix: 56}
+                    ipRules: {allow: [10.0.0.0/8], deny: [10.1.0.0/16]}
+                """).gateway().listeners().get(0);
+        assertThat(l.connectionLimits().maxConnections()).isEqualTo(500);
+        assertThat(l.connectionLimits().maxConnectionsPerClient()).isEqualTo(20);
+        assertThat(l.connectionLimits().clientIpv6Prefix()).isEqualTo(56);
+        assertThat(l.ipRules().allow()).containsExactly("10.0.0.0/8");
+        assertThat(l.ipRules().deny()).containsExactly("10.1.0.0/16");
+        assertThat(l.tls().clientAuth()).isEqualTo(TlsConfig.ClientAuth.OPTIONAL);
+        assertThat(l.tls().clientCa()).isEqualTo(dir.resolve("ca.pem"));
+        assertThat(error("listeners: [{port: 1, mode: http, connectionLimits: {maxConnections: 5, maxConnectionsPerClient: 9}}]\n")
+                .getMessage()).contains("listeners[0].connectionLimits.maxConnectionsPerClient: 9 is above maxConnections 5");
+        assertThat(error("listeners: [{port: 1, mode: http, ipRules: {allow: [300.0.0.0/8]}}]\n").path())
+                .startsWith("listeners[0].ipRules.allow");
     }
 
     @Test

@@ -11,7 +11,9 @@ import static io.portcullis.server.config.internal.YamlTypes.text;
 
 import io.portcullis.gateway.CertificateConfig;
 import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.ConnectionLimits;
 import io.portcullis.gateway.Gateway;
+import io.portcullis.gateway.IpRules;
 import io.portcullis.gateway.Limits;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.RouteConfig;
@@ -62,8 +64,18 @@ public final class ConfigModel {
                 "TLS 1.2 suites: ECDHE/DHE with AES-GCM or ChaCha20-Poly1305 only", TlsConfig.DEFAULT_CIPHER_SUITES);
         var tickets = t.field("sessionTickets", bool(), "offer stateless session resumption", true);
         var reload = t.field("reloadInterval", duration(), "how often certificate files are checked for changes", "2s");
-        return t.factory(v -> new TlsConfig(v.get(certs), v.get(protocols), v.get(suites),
-                v.get(tickets, true), v.get(reload)));
+        var clientAuth = t.field("clientAuth", enumOf(TlsConfig.ClientAuth.class),
+                "mutual TLS: none, optional (verified if sent; see the client-cert policy) or require", "none");
+        var clientCa = t.field("clientCa", path("a PEM CA bundle file"),
+                "PEM bundle of the CAs client certificates must chain to; required with clientAuth");
+        return t.factory(v -> {
+            TlsConfig.Builder b = TlsConfig.builder().certificates(v.get(certs)).protocols(v.get(protocols))
+                    .cipherSuites(v.get(suites)).sessionTickets(v.get(tickets, true)).reloadInterval(v.get(reload));
+            if (v.get(clientAuth) != null || v.get(clientCa) != null) {
+                b.clientAuth(v.get(clientAuth, TlsConfig.ClientAuth.NONE), v.get(clientCa));
+            }
+            return b.build();
+        });
     }
 
     private static ObjectType<ListenerConfig> listener() {
@@ -76,6 +88,9 @@ public final class ConfigModel {
                         + " default: https with tls, redirect with httpsPort");
         var tls = t.field("tls", tls(), "certificates and TLS policy (https listeners only)");
         var httpsPort = t.field("httpsPort", integer(1, 65535), "redirect listeners: the port named in Location");
+        var connectionLimits = t.field("connectionLimits", connectionLimits(),
+                "open connections allowed on this listener, in total and per client");
+        var ipRules = t.field("ipRules", ipRules(), "which TCP peers may connect at all (before TLS)");
         return t.factory(v -> {
             ListenerConfig.Mode m = v.get(mode);
             if (m == null) {
@@ -100,8 +115,27 @@ public final class ConfigModel {
                         "the port named in Location, 1-65535"));
             };
             l = v.get(host) == null ? l : l.bind(v.get(host));
+            l = v.get(connectionLimits) == null ? l : l.withConnectionLimits(v.get(connectionLimits));
+            l = v.get(ipRules) == null ? l : l.withIpRules(v.get(ipRules));
             return v.get(name) == null ? l : l.named(v.get(name));
         });
+    }
+
+    private static ObjectType<ConnectionLimits> connectionLimits() {
+        ObjectType<ConnectionLimits> t = new ObjectType<>("connection limits of a listener");
+        var total = t.field("maxConnections", integer(0, Integer.MAX_VALUE),
+                "open connections on this listener; 0 = limits.maxConnections", 0);
+        var perClient = t.field("maxConnectionsPerClient", integer(0, Integer.MAX_VALUE),
+                "open connections from one client address; 0 = no per-client limit", 0);
+        var prefix = t.field("clientIpv6Prefix", integer(0, 128), "IPv6 prefix length that makes one client", 64);
+        return t.factory(v -> new ConnectionLimits(v.get(total, 0), v.get(perClient, 0), v.get(prefix, 0)));
+    }
+
+    private static ObjectType<IpRules> ipRules() {
+        ObjectType<IpRules> t = new ObjectType<>("IP rules of a listener");
+        var allow = t.field("allow", listOf(text("a CIDR such as 10.0.0.0/8")), "if set, only these peers may connect");
+        var deny = t.field("deny", listOf(text("a CIDR such as 203.0.113.0/24")), "these peers may not connect");
+        return t.factory(v -> new IpRules(v.get(allow, List.of()), v.get(deny, List.of())));
     }
 
     private static ObjectType<UpstreamConfig> upstreamObject() {
