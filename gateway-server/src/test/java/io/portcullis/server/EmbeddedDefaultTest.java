@@ -76,8 +76,8 @@ class EmbeddedDefaultTest {
         assertThat(r.headers().firstValue("x-content-type-options")).hasValue("nosniff");
         assertThat(r.headers().firstValue("x-frame-options")).hasValue("DENY");
         assertThat(r.headers().firstValue("content-security-policy")).get().asString().contains("default-src 'self'");
-        assertThat(r.headers().firstValue("ratelimit-policy")).isEmpty(); // "/" has no limit; /api has
-        assertThat(get("/api/echo").headers().firstValue("ratelimit-policy")).get().asString().contains("100;w=60");
+        assertThat(r.headers().firstValue("ratelimit-policy")).isEmpty(); // "/" has no limit; /v1 has
+        assertThat(get("/v1/echo").headers().firstValue("ratelimit-policy")).get().asString().contains("100;w=60");
     }
 
     @Test
@@ -92,11 +92,11 @@ class EmbeddedDefaultTest {
     @Test
     void batchPaths_allow25PerMinutePerClient() throws Exception {
         // a burst of 25, then one every 2.4 s: on a slow machine a refill may let one or two more through,
-        // but the /api budget (100) must not apply here
+        // but the /v1 budget (100) must not apply here
         int ok = 0;
         HttpResponse<String> limited = null;
         for (int i = 0; i < 60 && limited == null; i++) {
-            HttpResponse<String> r = get("/api/batch/echo");
+            HttpResponse<String> r = get("/v1/batch/echo");
             if (r.statusCode() == 429) {
                 limited = r;
             } else {
@@ -107,7 +107,7 @@ class EmbeddedDefaultTest {
         assertThat(limited).as("no 429 after %d requests", ok).isNotNull();
         assertThat(ok).isBetween(25, 35);
         assertThat(limited.headers().firstValue("retry-after")).isPresent();
-        assertThat(get("/api/echo").statusCode()).isEqualTo(200); // the API's own budget is separate
+        assertThat(get("/v1/echo").statusCode()).isEqualTo(200); // the API's own budget is separate
     }
 
     @Test
