@@ -165,6 +165,23 @@ class YamlConfigTest {
     }
 
     @Test
+    void anchorsAndAliases_shareOneDefinition() {
+        ServerConfig c = load("""
+                listeners: [{port: 1, mode: http}]
+                routes:
+                  - path: /a
+                    upstream: http://127.0.0.1:9
+                    policies: [{type: rate-limit, settings: &limit {requests: 10, per: 1m}}]
+                  - path: /b
+                    upstream: http://127.0.0.1:9
+                    policies: [{type: rate-limit, settings: *limit}]
+                """);
+        assertThat(c.gateway().routes().get(1).policies().get(0).settings())
+                .isEqualTo(c.gateway().routes().get(0).policies().get(0).settings())
+                .containsEntry("requests", 10L);
+    }
+
+    @Test
     void settingsThatDoNotBelongTogether_areErrors() {
         assertThat(error("listeners: [{port: 1, mode: http, tls: {certificates: [{certificateChain: a, privateKey: b}]}}]\n")
                 .getMessage()).contains("listeners[0].tls: set on a http listener (expected: only on https listeners)");
