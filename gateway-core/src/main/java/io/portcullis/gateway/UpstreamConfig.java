@@ -16,8 +16,15 @@ import java.util.Locale;
  *                            default trust store; null uses the default
  * @param preserveHost        send the client's {@code Host} upstream (true, the default) or the upstream's
  *                            own authority (false, like nginx's default {@code proxy_set_header Host $proxy_host})
+ * @param clientCertificate   for https: the certificate and key the gateway presents to the upstream (mutual
+ *                            TLS to the upstream), or null
  */
-public record UpstreamConfig(URI url, Path trustedCertificates, boolean preserveHost) {
+public record UpstreamConfig(URI url, Path trustedCertificates, boolean preserveHost, CertificateConfig clientCertificate) {
+
+    /** Without a client certificate. */
+    public UpstreamConfig(URI url, Path trustedCertificates, boolean preserveHost) {
+        this(url, trustedCertificates, preserveHost, null);
+    }
 
     public UpstreamConfig {
         ConfigException.required(url, "url", "http://host[:port] or https://host[:port]");
@@ -30,6 +37,8 @@ public record UpstreamConfig(URI url, Path trustedCertificates, boolean preserve
         check(url.getRawQuery() == null && url.getRawFragment() == null && url.getRawUserInfo() == null, "url",
                 "'" + url + "' (expected: no user info, query or fragment)");
         check(trustedCertificates == null || scheme.equals("https"), "trustedCertificates",
+                "set for a plain http upstream (expected: only with https)");
+        check(clientCertificate == null || scheme.equals("https"), "clientCertificate",
                 "set for a plain http upstream (expected: only with https)");
     }
 
@@ -62,10 +71,15 @@ public record UpstreamConfig(URI url, Path trustedCertificates, boolean preserve
     }
 
     public UpstreamConfig withTrustedCertificates(Path caBundle) {
-        return new UpstreamConfig(url, caBundle, preserveHost);
+        return new UpstreamConfig(url, caBundle, preserveHost, clientCertificate);
     }
 
     public UpstreamConfig withPreserveHost(boolean preserve) {
-        return new UpstreamConfig(url, trustedCertificates, preserve);
+        return new UpstreamConfig(url, trustedCertificates, preserve, clientCertificate);
+    }
+
+    /** Presents {@code certificate} to the upstream (mutual TLS). */
+    public UpstreamConfig withClientCertificate(CertificateConfig certificate) {
+        return new UpstreamConfig(url, trustedCertificates, preserveHost, certificate);
     }
 }

@@ -119,6 +119,15 @@ public final class TestCertificates {
             return issue(type, validity, dnsNames[0], List.of(dnsNames));
         }
 
+        /** A server certificate whose Authority Information Access names {@code ocspUrl} as its OCSP responder. */
+        public Issued issueWithOcsp(KeyType type, String ocspUrl, String... dnsNames) {
+            KeyPair keys = generate(type);
+            X509Certificate cert = build(new X500Name("CN=" + dnsNames[0]), keys.getPublic().getEncoded(), keys,
+                    X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), key, KeyType.EC, false,
+                    List.of(dnsNames), Duration.ofDays(1), ocspUrl);
+            return new Issued(cert, keys.getPrivate(), List.of(certificate));
+        }
+
         /** A server certificate with only a subject CN and no subjectAltName extension (legacy style). */
         public Issued issueCommonNameOnly(KeyType type, String commonName) {
             return issue(type, Duration.ofDays(1), commonName, List.of());
@@ -213,6 +222,12 @@ public final class TestCertificates {
     private static X509Certificate build(X500Name subject, byte[] subjectPublicKey, KeyPair subjectKeys,
                                          X500Name issuer, PrivateKey issuerKey, KeyType issuerType, boolean ca,
                                          List<String> dnsNames, Duration validity) {
+        return build(subject, subjectPublicKey, subjectKeys, issuer, issuerKey, issuerType, ca, dnsNames, validity, null);
+    }
+
+    private static X509Certificate build(X500Name subject, byte[] subjectPublicKey, KeyPair subjectKeys,
+                                         X500Name issuer, PrivateKey issuerKey, KeyType issuerType, boolean ca,
+                                         List<String> dnsNames, Duration validity, String ocspUrl) {
         try {
             Instant notBefore = Instant.now().minus(Duration.ofHours(1));
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
@@ -231,6 +246,11 @@ public final class TestCertificates {
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
                 builder.addExtension(Extension.extendedKeyUsage, false,
                         new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+                if (ocspUrl != null) {
+                    builder.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                            org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                            new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+                }
                 if (!dnsNames.isEmpty()) {
                     GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n))
                             .toArray(GeneralName[]::new);

@@ -39,10 +39,11 @@ class SchemaTest {
     }
 
     @Test
-    void acceptsTheShippedExample_andTheEmbeddedDefault() throws Exception {
+    void acceptsTheShippedExample_theEmbeddedDefault_andTheReferenceAppsFile() throws Exception {
         Set<ValidationMessage> example = schema.validate(yaml(Files.readString(Path.of("src/dist/conf/portcullis.yaml"))));
         assertThat(example).isEmpty();
         assertThat(schema.validate(yaml(EmbeddedDefault.yaml()))).isEmpty();
+        assertThat(schema.validate(yaml(Files.readString(Path.of("../examples/reference-app/portcullis.yaml"))))).isEmpty();
     }
 
     @Test

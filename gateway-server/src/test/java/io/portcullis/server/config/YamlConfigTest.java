@@ -182,6 +182,28 @@ class YamlConfigTest {
     }
 
     @Test
+    void upstreamClientCertificate_andTheReferenceAppsConfiguration() {
+        RouteConfig r = load("""
+                listeners: [{port: 1, mode: http}]
+                routes:
+                  - path: /
+                    upstream:
+                      url: https://backend.internal:8443
+                      clientCertificate: {certificateChain: client.crt, privateKey: client.key}
+                """).gateway().routes().get(0);
+        assertThat(r.upstream().clientCertificate().certificateChain()).isEqualTo(dir.resolve("client.crt"));
+        assertThat(error("listeners: [{port: 1, mode: http}]\nroutes: [{path: /, upstream: {url: 'http://b',"
+                + " clientCertificate: {certificateChain: c, privateKey: k}}}]\n").path())
+                .isEqualTo("routes[0].upstream.clientCertificate");
+
+        ServerConfig refapp = new ConfigLoader(Map.<String, String>of()::get)
+                .load(Path.of("../examples/reference-app/portcullis.yaml"));
+        assertThat(refapp.gateway().routes()).extracting(RouteConfig::path).contains("/v1", "/v1/batch", "/auth/login");
+        assertThat(refapp.gateway().routes().stream().filter(x -> x.path().equals("/v1/batch")).findFirst().orElseThrow()
+                .policies()).extracting(p -> p.type()).containsExactly("jwt", "rate-limit");
+    }
+
+    @Test
     void settingsThatDoNotBelongTogether_areErrors() {
         assertThat(error("listeners: [{port: 1, mode: http, tls: {certificates: [{certificateChain: a, privateKey: b}]}}]\n")
                 .getMessage()).contains("listeners[0].tls: set on a http listener (expected: only on https listeners)");

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.portcullis.gateway.AcmeHttpChallenges;
+import io.portcullis.gateway.CertificateConfig;
 import io.portcullis.gateway.ConfigException;
 import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.GatewayConfig;
@@ -80,9 +81,13 @@ public final class GatewayRuntime {
             UpstreamConfig up = config.routes().get(i).upstream();
             if (up.secure() && !ssl.containsKey(sslKey(up))) {
                 try {
-                    ssl.put(sslKey(up), ClientTlsContexts.forUpstream(up.trustedCertificates()));
+                    ssl.put(sslKey(up), ClientTlsContexts.forUpstream(up.trustedCertificates(), up.clientCertificate()));
                 } catch (RuntimeException e) {
-                    throw new ConfigException("routes[" + i + "].upstream.trustedCertificates", e.getMessage(), e);
+                    String field = e.getMessage() != null && up.clientCertificate() != null
+                            && (e.getMessage().contains(String.valueOf(up.clientCertificate().certificateChain()))
+                                || e.getMessage().contains(String.valueOf(up.clientCertificate().privateKey())))
+                            ? "clientCertificate" : "trustedCertificates";
+                    throw new ConfigException("routes[" + i + "].upstream." + field, e.getMessage(), e);
                 }
             }
         }
@@ -107,7 +112,9 @@ public final class GatewayRuntime {
     }
 
     private static String sslKey(UpstreamConfig up) {
-        return up.trustedCertificates() == null ? "" : up.trustedCertificates().toAbsolutePath().toString();
+        String trust = up.trustedCertificates() == null ? "" : up.trustedCertificates().toAbsolutePath().toString();
+        CertificateConfig c = up.clientCertificate();
+        return c == null ? trust : trust + "|" + c.certificateChain().toAbsolutePath() + "|" + c.privateKey().toAbsolutePath();
     }
 
     /**

@@ -16,6 +16,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.internal.tls.ServerTlsContexts;
@@ -62,6 +63,10 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                     protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
                         SslHandler h = context.newHandler(allocator);
                         h.setHandshakeTimeoutMillis(handshakeMillis);
+                        byte[] staple = tls.ocspResponse(context);
+                        if (staple != null && h.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+                            engine.setOcspResponse(staple);
+                        }
                         return h;
                     }
                 });

@@ -2,6 +2,7 @@ package io.portcullis.gateway.internal.tls;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.portcullis.gateway.CertificateConfig;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -29,6 +30,11 @@ public final class ClientTlsContexts {
      * @throws IllegalArgumentException if the PEM bundle is missing or malformed (the message names it)
      */
     public static SslContext forUpstream(Path trustedCertificatesPemOrNull) {
+        return forUpstream(trustedCertificatesPemOrNull, null);
+    }
+
+    /** Like {@link #forUpstream(Path)}, presenting {@code clientCertificate} (mutual TLS) when not null. */
+    public static SslContext forUpstream(Path trustedCertificatesPemOrNull, CertificateConfig clientCertificate) {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(TlsProviders.provider(TlsProviders.openSslAvailable()))
                 .protocols(PROTOCOLS)
@@ -36,6 +42,12 @@ public final class ClientTlsContexts {
         if (trustedCertificatesPemOrNull != null) {
             List<X509Certificate> trusted = PemFiles.readCertificates(trustedCertificatesPemOrNull);
             builder.trustManager(trusted.toArray(new X509Certificate[0]));
+        }
+        if (clientCertificate != null) {
+            List<X509Certificate> chain = PemFiles.readCertificates(clientCertificate.certificateChain());
+            java.security.PrivateKey key = PemFiles.readPrivateKey(clientCertificate.privateKey());
+            PemFiles.checkKeyMatches(chain.get(0), key, clientCertificate.privateKey().toString());
+            builder.keyManager(key, chain.toArray(new X509Certificate[0]));
         }
         try {
             return builder.build();

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.internal.tcnative.SSL;
@@ -86,6 +87,7 @@ public final class ServerTlsContexts implements AutoCloseable {
             ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
 
     private final TlsConfig config;
+    private final OcspStapling stapling; // null without BoringSSL
     private List<X509Certificate> clientCas = List.of(); // read with each build
     private final String listenerName;
     private final boolean openSsl;
@@ -106,6 +108,8 @@ public final class ServerTlsContexts implements AutoCloseable {
         this.config = config;
         this.listenerName = listenerName;
         this.openSsl = openSsl;
+        // stapling needs BoringSSL/OpenSSL; the JDK provider's server-side stapling is JVM-wide, not per context
+        this.stapling = openSsl && OpenSsl.isOcspSupported() ? new OcspStapling(listenerName) : null;
         List<String> suites = new ArrayList<>();
         if (config.protocols().contains("TLSv1.3")) {
             suites.addAll(TlsConfig.TLS13_CIPHER_SUITES);
@@ -141,6 +145,7 @@ public final class ServerTlsContexts implements AutoCloseable {
                 states[2 * i + 1] = FileState.read(certs.get(i).privateKey(), field(i, "privateKey"));
             }
             contexts.snapshot = contexts.build(states);
+            contexts.trackStaples(contexts.snapshot);
         } catch (LoadException e) {
             throw new ConfigException(e.field, e.problem, e.getCause());
         }
@@ -228,6 +233,7 @@ public final class ServerTlsContexts implements AutoCloseable {
                 }
                 Snapshot next = build(current);
                 snapshot = next;
+                trackStaples(next);
                 reloadCount.incrementAndGet();
                 lastProblem = null;
                 for (Loaded l : next.certificates) {
@@ -277,6 +283,27 @@ public final class ServerTlsContexts implements AutoCloseable {
         }
         if (w != null) {
             w.cancel(false);
+        }
+        if (stapling != null) {
+            stapling.close();
+        }
+    }
+
+    /** The OCSP response to staple in a handshake on {@code context} (one of {@link #mapping()}'s), or null. */
+    public byte[] ocspResponse(SslContext context) {
+        return stapling == null ? null : stapling.response(context);
+    }
+
+    private void trackStaples(Snapshot s) {
+        if (stapling == null) {
+            return;
+        }
+        java.util.Set<SslContext> served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Loaded l : s.certificates) {
+            served.add(l.context);
+        }
+        for (Loaded l : s.certificates) {
+            stapling.track(l.context, l.leaf, l.issuer, served);
         }
     }
 
@@ -389,7 +416,7 @@ public final class ServerTlsContexts implements AutoCloseable {
             throw new LoadException("certificates[" + index + "]",
                     "rejected by the TLS provider (" + e.getMessage() + ")", e);
         }
-        return new Loaded(context, leaf, names);
+        return new Loaded(context, leaf, chain.size() > 1 ? chain.get(1) : null, names);
     }
 
     private SslContext newContext(PrivateKey key, List<X509Certificate> chain) throws SSLException {
@@ -397,7 +424,8 @@ public final class ServerTlsContexts implements AutoCloseable {
                 .sslProvider(TlsProviders.provider(openSsl))
                 .protocols(config.protocols())
                 .ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(ALPN);
+                .applicationProtocolConfig(ALPN)
+                .enableOcsp(stapling != null);
         if (config.clientAuth() != TlsConfig.ClientAuth.NONE) {
             // chain and validity of client certificates are checked in the handshake (PKIX against clientCa only)
             b.trustManager(clientCas.toArray(new X509Certificate[0]))
@@ -482,7 +510,7 @@ public final class ServerTlsContexts implements AutoCloseable {
 
     // ---- state ----------------------------------------------------------------------------
 
-    private record Loaded(SslContext context, X509Certificate leaf, List<String> names) {
+    private record Loaded(SslContext context, X509Certificate leaf, X509Certificate issuer, List<String> names) {
     }
 
     /** Everything a lookup needs, published as one volatile reference. */

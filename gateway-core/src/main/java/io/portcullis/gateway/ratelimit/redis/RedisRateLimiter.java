@@ -126,6 +126,11 @@ public final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public CompletionStage<RateLimitResult> acquire(String key) {
+        if (!redis.connected()) {
+            // commands would be refused at once anyway: decide now, without a round trip to count
+            logDisconnected();
+            return CompletableFuture.completedFuture(failure(key));
+        }
         long start = System.nanoTime();
         long want = leases == null ? 1 : o.leaseSize();
         redisCalls.increment();
@@ -140,10 +145,7 @@ public final class RedisRateLimiter implements RateLimiter {
                 // while disconnected, commands are refused at once: nothing to protect against, and
                 // leaving the breaker closed lets the limit apply again the moment lettuce reconnects
                 if (!redis.connected()) {
-                    if (disconnectedLogged.compareAndSet(false, true)) {
-                        LOG.warn("Rate limit '{}': {} is not connected; decisions follow onFailure={} until it is",
-                                o.name(), redis.name(), o.onFailure());
-                    }
+                    logDisconnected();
                     return failure(key);
                 }
                 if (breaker.failure()) {
@@ -168,6 +170,13 @@ public final class RedisRateLimiter implements RateLimiter {
             }
             return new RateLimitResult(true, remaining + granted - 1, resetNanos, 0);
         });
+    }
+
+    private void logDisconnected() {
+        if (disconnectedLogged.compareAndSet(false, true)) {
+            LOG.warn("Rate limit '{}': {} is not connected; decisions follow onFailure={} until it is",
+                    o.name(), redis.name(), o.onFailure());
+        }
     }
 
     private RateLimitResult failure(String key) {

@@ -54,6 +54,14 @@ public final class ConfigModel {
         return t.factory(v -> new CertificateConfig(v.get(chain), v.get(key), v.get(names, List.of())));
     }
 
+    private static ObjectType<CertificateConfig> clientCertificate() {
+        ObjectType<CertificateConfig> t = new ObjectType<>("a client certificate: PEM chain and key files");
+        var chain = t.required("certificateChain", path("a PEM file, leaf certificate first"),
+                "PEM file with the client certificate followed by intermediates (relative to this file)");
+        var key = t.required("privateKey", path("a PEM private key file"), "PEM file with the unencrypted private key");
+        return t.factory(v -> CertificateConfig.of(v.get(chain), v.get(key)));
+    }
+
     private static ObjectType<TlsConfig> tls() {
         ObjectType<TlsConfig> t = new ObjectType<>("TLS settings of an https listener");
         var certs = t.required("certificates", listOf(certificate()),
@@ -145,7 +153,12 @@ public final class ConfigModel {
         var trusted = t.field("trustedCertificates", path("a PEM CA bundle file"),
                 "https upstreams: PEM CA bundle to trust instead of the JDK's trust store");
         var preserve = t.field("preserveHost", bool(), "send the client's Host (true) or the upstream's authority", true);
-        return t.factory(v -> new UpstreamConfig(uri(v.get(url)), v.get(trusted), v.get(preserve, true)));
+        var clientCert = t.field("clientCertificate", clientCertificate(),
+                "https upstreams: the certificate and key the gateway presents (mutual TLS to the upstream)");
+        return t.factory(v -> {
+            UpstreamConfig u = new UpstreamConfig(uri(v.get(url)), v.get(trusted), v.get(preserve, true));
+            return v.get(clientCert) == null ? u : u.withClientCertificate(v.get(clientCert));
+        });
     }
 
     static URI uri(String s) {
