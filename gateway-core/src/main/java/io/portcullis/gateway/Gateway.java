@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final GatewayConfig config;
+    private volatile GatewayConfig config;
     private final GatewayMetrics metrics;
     private final AcmeHttpChallenges acme;
     private final Transport transport;
@@ -61,7 +61,10 @@ public final class Gateway implements AutoCloseable {
     private final GatewayRuntime.Prepared prepared;
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor timer;
-    private final List<AutoCloseable> providerResources = new CopyOnWriteArrayList<>();
+    /** What the current configuration's policies asked to close on shutdown; replaced by a reload. */
+    private volatile List<AutoCloseable> providerResources = new CopyOnWriteArrayList<>();
+    /** Earlier configurations' resources, closed once their last request can no longer be running. */
+    private final List<List<AutoCloseable>> retiredResources = new CopyOnWriteArrayList<>();
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -128,14 +131,22 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void closeProviderResources() {
-        for (AutoCloseable r : providerResources) {
+        close(providerResources);
+        for (List<AutoCloseable> retired : retiredResources) {
+            close(retired);
+        }
+        retiredResources.clear();
+    }
+
+    private static void close(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
             try {
                 r.close();
             } catch (Exception e) {
                 LOG.warn("Closing {} failed: {}", r, e.toString());
             }
         }
-        providerResources.clear();
+        resources.clear();
     }
 
     private static ProviderContext providerContext(MeterRegistry meters, ExecutorService blockingExecutor,
@@ -220,7 +231,10 @@ public final class Gateway implements AutoCloseable {
                 Channel ch;
                 try {
                     ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // Netty rethrows the bind's IOException unchecked: catch it too
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
                     throw new IllegalStateException("listener '" + l.name() + "' cannot bind " + l.host() + ":"
                             + l.port() + ": " + e.getMessage(), e);
                 }
@@ -235,6 +249,56 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
+    }
+
+    /**
+     * Puts a new configuration in force without dropping anything: new requests use its routes,
+     * policies, trusted proxies, health path and request-id rule; requests in flight finish with the
+     * configuration they started with; connections and listeners stay open. The new configuration
+     * is compiled first: if it is invalid, a {@link ConfigException} names the field and the running
+     * configuration stays. Listeners, limits, timeouts and ioThreads cannot change this way (a
+     * {@link ConfigException} says so): they need a restart. Call it from any thread but an event
+     * loop: it waits until every loop has switched.
+     */
+    public synchronized void reload(GatewayConfig next) {
+        Objects.requireNonNull(next, "config");
+        if (!started || closed) {
+            throw new IllegalStateException("the gateway is not running");
+        }
+        GatewayConfig now = config;
+        requireUnchanged("listeners", now.listeners(), next.listeners());
+        requireUnchanged("limits", now.limits(), next.limits());
+        requireUnchanged("timeouts", now.timeouts(), next.timeouts());
+        requireUnchanged("ioThreads", now.ioThreads(), next.ioThreads());
+        // the new policies get resources of their own: a failed reload closes only those, a good one
+        // retires the old ones once no request that started before it can still be running
+        List<AutoCloseable> nextResources = new CopyOnWriteArrayList<>();
+        GatewayRuntime.Prepared p;
+        try {
+            p = GatewayRuntime.prepare(next, providerContext(metrics.registry(), blocking, timer, nextResources));
+        } catch (RuntimeException e) {
+            close(nextResources);
+            throw e;
+        }
+        runtime.swap(p);
+        config = next;
+        List<AutoCloseable> retired = providerResources;
+        providerResources = nextResources;
+        if (!retired.isEmpty()) {
+            retiredResources.add(retired);
+            timer.schedule(() -> {
+                if (retiredResources.remove(retired)) {
+                    close(retired);
+                }
+            }, now.timeouts().request().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        LOG.info("Configuration reloaded: {} route(s), {} gateway-wide polic{}", next.routes().size(),
+                next.policies().size(), next.policies().size() == 1 ? "y" : "ies");
+    }
+
+    private static void requireUnchanged(String field, Object now, Object next) {
+        ConfigException.check(Objects.equals(now, next), field, "changed; a reload applies routes, policies, "
+                + "trustedProxies, healthPath and trustIncomingRequestId (listeners, limits, timeouts and ioThreads need a restart)");
     }
 
     /** The bound address of a listener, after {@link #start()}. */

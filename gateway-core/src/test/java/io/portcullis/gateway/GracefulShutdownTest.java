@@ -44,7 +44,11 @@ class GracefulShutdownTest {
             });
             CompletableFuture<HttpResponse<String>> viaH1 = h1.sendAsync(HttpRequest.newBuilder(slow).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(500); // both requests are at the upstream now
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (upstream.requests().size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // until both requests are at the upstream (a loaded machine may take a while)
+            }
+            assertThat(upstream.requests()).hasSize(2);
 
             long start = System.nanoTime();
             CompletableFuture<Void> closing = CompletableFuture.runAsync(gw::close);

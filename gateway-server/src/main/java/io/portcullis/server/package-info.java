@@ -1,4 +1,5 @@
 /**
- * The standalone Portcullis server (YAML config, CLI, admin endpoints); filled by the server issue.
+ * The standalone Portcullis server: {@link io.portcullis.server.Main} (the {@code portcullis} command),
+ * the YAML configuration ({@link io.portcullis.server.config}), the admin listener and hot reload.
  */
 package io.portcullis.server;

@@ -8,6 +8,8 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
 import io.portcullis.gateway.AcmeHttpChallenges;
 import io.portcullis.gateway.CertificateConfig;
 import io.portcullis.gateway.ConfigException;
@@ -23,7 +25,9 @@ import io.portcullis.gateway.internal.tls.ClientTlsContexts;
 import io.portcullis.gateway.observe.GatewayMetrics;
 import io.portcullis.gateway.policy.ProviderContext;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -40,23 +44,32 @@ public final class GatewayRuntime {
         void drain();
     }
 
-    private final GatewayConfig config;
     private final Transport transport;
     private final EventLoopGroup workers;
     private final AddressResolverGroup<InetSocketAddress> resolverGroup;
-    private final Router router;
-    private final PolicyChains policies;
     private final GatewayMetrics metrics;
     private final AcmeHttpChallenges acme;
-    private final CidrSet trustedProxies;
     private final Map<EventLoop, UpstreamPool> pools = new IdentityHashMap<>();
-    private final Map<String, SslContext> upstreamSsl;
+    /**
+     * The configuration in force. Each event loop reads its own copy, replaced only by a task on that
+     * loop ({@link #swap}): a request that looks up its route and then its policy chain in one go on
+     * its loop can never mix the routing table of one configuration with the chains of another.
+     */
+    private volatile State current;
+    private final FastThreadLocal<State> loopState = new FastThreadLocal<>();
     private final ConcurrentHashMap<Channel, Drainable> connections = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     /** What can be checked and built before any socket opens: config errors surface at build time. */
     public record Prepared(GatewayConfig config, Router router, Map<String, SslContext> upstreamSsl,
                            PolicyChains policies) {
+    }
+
+    /**
+     * One configuration's compiled parts, swapped as a whole. {@code upstreamSsl} keeps the client
+     * contexts of earlier configurations too: a request routed just before a swap may still connect.
+     */
+    private record State(Prepared prepared, CidrSet trustedProxies, Map<String, SslContext> upstreamSsl) {
     }
 
     /** Compiles the router, the policy chains and the upstream TLS contexts; throws {@link ConfigException} naming the field. */
@@ -83,19 +96,16 @@ public final class GatewayRuntime {
 
     public GatewayRuntime(Prepared prepared, Transport transport, EventLoopGroup workers,
                           GatewayMetrics metrics, AcmeHttpChallenges acme) {
-        this.config = Objects.requireNonNull(prepared.config(), "config");
+        Objects.requireNonNull(prepared.config(), "config");
         this.transport = transport;
         this.workers = workers;
         this.metrics = metrics;
         this.acme = acme;
-        this.router = prepared.router();
-        this.policies = prepared.policies();
-        this.upstreamSsl = prepared.upstreamSsl();
-        this.trustedProxies = CidrSet.of(config.trustedProxies());
         for (EventExecutor e : workers) {
             EventLoop loop = (EventLoop) e;
             pools.put(loop, new UpstreamPool(loop, this));
         }
+        swap(prepared);
         this.resolverGroup = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(transport.datagramChannel())
                 .socketChannelType(transport.socketChannel()));
@@ -107,16 +117,40 @@ public final class GatewayRuntime {
         return c == null ? trust : trust + "|" + c.certificateChain().toAbsolutePath() + "|" + c.privateKey().toAbsolutePath();
     }
 
+    /**
+     * Puts a new configuration in force for new requests; requests already routed finish with the
+     * one they started with. Returns once every event loop uses it. The caller makes sure that
+     * listeners, limits, timeouts and threads are unchanged (see {@link Gateway#reload}).
+     */
+    public void swap(Prepared next) {
+        Map<String, SslContext> ssl = new HashMap<>(current == null ? Map.of() : current.upstreamSsl());
+        ssl.putAll(next.upstreamSsl());
+        State s = new State(next, CidrSet.of(next.config().trustedProxies()), Map.copyOf(ssl));
+        current = s;
+        List<Future<?>> applied = new ArrayList<>();
+        for (EventExecutor e : workers) {
+            applied.add(e.submit(() -> loopState.set(s)));
+        }
+        for (Future<?> f : applied) {
+            f.syncUninterruptibly();
+        }
+    }
+
+    private State state() {
+        State s = loopState.getIfExists();
+        return s != null ? s : current;
+    }
+
     public GatewayConfig config() {
-        return config;
+        return state().prepared().config();
     }
 
     Limits limits() {
-        return config.limits();
+        return config().limits();
     }
 
     Timeouts timeouts() {
-        return config.timeouts();
+        return config().timeouts();
     }
 
     Transport transport() {
@@ -128,11 +162,11 @@ public final class GatewayRuntime {
     }
 
     Router router() {
-        return router;
+        return state().prepared().router();
     }
 
     PolicyChains policies() {
-        return policies;
+        return state().prepared().policies();
     }
 
     GatewayMetrics metrics() {
@@ -144,11 +178,11 @@ public final class GatewayRuntime {
     }
 
     CidrSet trustedProxies() {
-        return trustedProxies;
+        return state().trustedProxies();
     }
 
     SslContext upstreamSslContext(UpstreamConfig upstream) {
-        return upstreamSsl.get(sslKey(upstream));
+        return state().upstreamSsl().get(sslKey(upstream));
     }
 
     UpstreamPool pool(EventLoop loop) {

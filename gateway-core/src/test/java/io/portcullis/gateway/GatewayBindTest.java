@@ -1,0 +1,22 @@
+package io.portcullis.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** A listener that cannot bind fails {@link Gateway#start()} with its name and address, on every transport. */
+class GatewayBindTest {
+    @Test
+    void aPortInUse_failsTheStartWithTheListenersName() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            for (boolean nio : new boolean[] {false, true}) { // native epoll where available, then NIO
+                Gateway g = Gateway.builder().nioTransport(nio)
+                        .listener(ListenerConfig.http(taken.getLocalPort()).named("busy").bind("127.0.0.1")).build();
+                assertThatThrownBy(g::start).as("nio=%s", nio).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("listener 'busy' cannot bind 127.0.0.1:" + taken.getLocalPort());
+                assertThat(g.isRunning()).isFalse();
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The picocli commands of {@code portcullis}. Not API. */
+package io.portcullis.server.internal.cli;
