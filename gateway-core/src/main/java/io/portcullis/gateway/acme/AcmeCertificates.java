@@ -1,5 +1,9 @@
 package io.portcullis.gateway.acme;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.ReferenceCountUtil;
 import io.portcullis.gateway.AcmeHttpChallenges;
 import io.portcullis.gateway.CertificateConfig;
 import io.portcullis.gateway.internal.acme.KeyFiles;
@@ -33,6 +37,7 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
@@ -74,6 +79,7 @@ public final class AcmeCertificates implements AutoCloseable {
     private final Path keyFile;
     private final Path accountFile;
     private final Map<String, String> pending = new ConcurrentHashMap<>();
+    private final Map<String, SslContext> pendingTls = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
     private ScheduledFuture<?> next; // guarded by this
     private int failures; // on the manager thread
@@ -118,9 +124,19 @@ public final class AcmeCertificates implements AutoCloseable {
         return CertificateConfig.of(chainFile, keyFile);
     }
 
-    /** Pending http-01 challenges, for {@code Gateway.Builder.acmeHttpChallenges}. Never blocks. */
+    /** Pending challenges (http-01 tokens, tls-alpn-01 contexts), for {@code Gateway.Builder.acmeHttpChallenges}. Never blocks. */
     public AcmeHttpChallenges challenges() {
-        return pending::get;
+        return new AcmeHttpChallenges() {
+            @Override
+            public String keyAuthorization(String token) {
+                return pending.get(token);
+            }
+
+            @Override
+            public SslContext tlsAlpnContext(String host) {
+                return pendingTls.get(host.toLowerCase(java.util.Locale.ROOT));
+            }
+        };
     }
 
     /** Starts keeping the certificate valid: orders now if needed, else at renewal time. */
@@ -272,18 +288,10 @@ public final class AcmeCertificates implements AutoCloseable {
             if (auth.getStatus() == Status.VALID) {
                 continue;
             }
-            Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(() ->
-                    new IllegalStateException("the CA offers no http-01 challenge for " + auth.getIdentifier().getDomain()));
-            pending.put(challenge.getToken(), challenge.getAuthorization());
-            try {
-                challenge.trigger();
-                Status s = auth.waitForCompletion(VALIDATION_TIMEOUT);
-                if (s != Status.VALID) {
-                    throw new IllegalStateException("authorization of " + auth.getIdentifier().getDomain() + " is " + s
-                            + challenge.getError().map(p -> ": " + p).orElse(""));
-                }
-            } finally {
-                pending.remove(challenge.getToken());
+            if (config.challenge().equals("tls-alpn-01")) {
+                solveTlsAlpn(auth);
+            } else {
+                solveHttp(auth);
             }
         }
         KeyPair domainKey = KeyFiles.loadOrCreate(keyFile, config.keyType());
@@ -300,6 +308,59 @@ public final class AcmeCertificates implements AutoCloseable {
         LOG.info("ACME {}: certificate issued by {} (serial {}, expires {}); serving it to new connections",
                 config.domains(), current.getIssuerX500Principal().getName(), current.getSerialNumber().toString(16),
                 current.getNotAfter().toInstant());
+    }
+
+    private void solveHttp(Authorization auth) throws Exception {
+        Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(() ->
+                new IllegalStateException("the CA offers no http-01 challenge for " + auth.getIdentifier().getDomain()));
+        pending.put(challenge.getToken(), challenge.getAuthorization());
+        try {
+            await(auth, challenge);
+        } finally {
+            pending.remove(challenge.getToken());
+        }
+    }
+
+    /** RFC 8737: a certificate for the name with the key authorization's digest, shown to handshakes offering acme-tls/1. */
+    private void solveTlsAlpn(Authorization auth) throws Exception {
+        TlsAlpn01Challenge challenge = auth.findChallenge(TlsAlpn01Challenge.class).orElseThrow(() ->
+                new IllegalStateException("the CA offers no tls-alpn-01 challenge for " + auth.getIdentifier().getDomain()));
+        String host = auth.getIdentifier().getDomain().toLowerCase(java.util.Locale.ROOT);
+        KeyPair keys = KeyFiles.generate("rsa-2048"); // acme4j builds this certificate with an RSA signature
+        X509Certificate cert;
+        try {
+            cert = challenge.createCertificate(keys, auth.getIdentifier());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot build the tls-alpn-01 certificate: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
+        }
+        SslContext context = SslContextBuilder.forServer(keys.getPrivate(), cert)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, TlsAlpn01Challenge.ACME_TLS_1_PROTOCOL))
+                .build();
+        pendingTls.put(host, context);
+        try {
+            await(auth, challenge);
+        } finally {
+            pendingTls.remove(host);
+            ReferenceCountUtil.release(context); // engines of validator handshakes keep their own reference
+        }
+    }
+
+    private static void await(Authorization auth, org.shredzone.acme4j.challenge.Challenge challenge) throws Exception {
+        challenge.trigger();
+        Status s = auth.waitForCompletion(VALIDATION_TIMEOUT);
+        if (s != Status.VALID) {
+            try {
+                challenge.fetch(); // the CA's reason is on the challenge, not the authorization
+            } catch (Exception ignored) {
+                // keep what we have
+            }
+            throw new IllegalStateException("authorization of " + auth.getIdentifier().getDomain() + " is " + s
+                    + challenge.getError().map(p -> ": " + p).orElse(""));
+        }
     }
 
     private GenericAcmeProvider provider() throws Exception {

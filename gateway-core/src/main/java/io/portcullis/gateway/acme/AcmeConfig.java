@@ -21,9 +21,13 @@ import java.util.Locale;
  * @param renewBefore   renew this long before expiry; null: when a third of the lifetime remains
  * @param eabKeyId      External Account Binding key id (ZeroSSL, commercial CAs), or null
  * @param eabHmacKey    the EAB HMAC key (base64url), with {@code eabKeyId}
+ * @param challenge     {@code http-01} (default: answered on the cleartext listeners, port 80) or
+ *                      {@code tls-alpn-01} (answered in the TLS handshake on the HTTPS listener, port 443;
+ *                      no cleartext listener needed)
  */
 public record AcmeConfig(URI directory, List<String> domains, String email, boolean agreeToTerms, Path storage,
-                         String keyType, Path directoryCa, Duration renewBefore, String eabKeyId, String eabHmacKey) {
+                         String keyType, Path directoryCa, Duration renewBefore, String eabKeyId, String eabHmacKey,
+                         String challenge) {
 
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     public static final URI LETS_ENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
@@ -48,26 +52,33 @@ public record AcmeConfig(URI directory, List<String> domains, String email, bool
                 renewBefore + " (expected: a positive duration)");
         ConfigException.check((eabKeyId == null) == (eabHmacKey == null), "eabHmacKey",
                 "eabKeyId and eabHmacKey go together");
+        challenge = challenge == null ? "http-01" : challenge;
+        ConfigException.check(challenge.equals("http-01") || challenge.equals("tls-alpn-01"), "challenge",
+                "'" + challenge + "' (expected: http-01 or tls-alpn-01)");
     }
 
     /** An order for {@code domains} at {@code directory}, with defaults for the rest. */
     public static AcmeConfig of(URI directory, Path storage, String... domains) {
-        return new AcmeConfig(directory, List.of(domains), null, true, storage, null, null, null, null, null);
+        return new AcmeConfig(directory, List.of(domains), null, true, storage, null, null, null, null, null, null);
     }
 
     public AcmeConfig withEmail(String value) {
-        return new AcmeConfig(directory, domains, value, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey);
+        return new AcmeConfig(directory, domains, value, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge);
     }
 
     public AcmeConfig withDirectoryCa(Path value) {
-        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, value, renewBefore, eabKeyId, eabHmacKey);
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, value, renewBefore, eabKeyId, eabHmacKey, challenge);
     }
 
     public AcmeConfig withRenewBefore(Duration value) {
-        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, value, eabKeyId, eabHmacKey);
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, value, eabKeyId, eabHmacKey, challenge);
+    }
+
+    public AcmeConfig withChallenge(String value) {
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, value);
     }
 
     public AcmeConfig withKeyType(String value) {
-        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, value, directoryCa, renewBefore, eabKeyId, eabHmacKey);
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, value, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge);
     }
 }

@@ -119,6 +119,38 @@ class AcmeCertificatesTest {
     }
 
     @Test
+    void tlsAlpn01WithoutAnyCleartextListener() throws Exception {
+        int httpsPort = Pebble.freePort();
+        pebble = Pebble.start(Files.createDirectory(dir.resolve("pebble")), Pebble.freePort(), httpsPort);
+        acme = AcmeCertificates.create(AcmeConfig.of(pebble.directory(), dir.resolve("acme"), "alpn.test")
+                .withDirectoryCa(pebble.caPem).withChallenge("tls-alpn-01"));
+        upstream = TestUpstream.start();
+        gateway = Gateway.builder()
+                .listener(ListenerConfig.https(httpsPort, TlsConfig.builder().certificate(acme.certificate())
+                        .reloadInterval(Duration.ofMillis(100)).build()).named("https").bind("127.0.0.1"))
+                .acmeHttpChallenges(acme.challenges())
+                .route(RouteConfig.prefix("/").to(upstream.url()).build())
+                .build();
+        gateway.start();
+        acme.start();
+        awaitIssued();
+        X509Certificate[] served;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        do {
+            try (TlsProbe p = TlsProbe.open(httpsPort, "alpn.test")) {
+                served = p.chain();
+                if (served[0].getSerialNumber().equals(acme.current().getSerialNumber())) {
+                    assertThat(p.get("/echo")).startsWith("HTTP/1.1 200");
+                    break;
+                }
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        validate(served, pebble.issuingRoot());
+        assertThat(served[0].getSerialNumber()).isEqualTo(acme.current().getSerialNumber());
+    }
+
+    @Test
     void aCaThatIsDownMeansBackoffAndThePlaceholderKeepsServing() throws Exception {
         int httpPort = Pebble.freePort();
         pebble = Pebble.start(Files.createDirectory(dir.resolve("pebble")), httpPort);

@@ -36,7 +36,7 @@ final class Pebble implements AutoCloseable {
     private final int httpPort;
     private final List<Process> processes = new ArrayList<>();
 
-    private Pebble(Path dir, int httpPort) throws Exception {
+    private Pebble(Path dir, int httpPort, int tlsPort) throws Exception {
         this.dir = dir;
         this.httpPort = httpPort;
         this.port = freePort();
@@ -53,14 +53,19 @@ final class Pebble implements AutoCloseable {
                 {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
                   "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
                   "ocspResponderURL": "", "externalAccountBindingRequired": false}}
-                """.formatted(port, managementPort, cert, key, httpPort, freePort()));
+                """.formatted(port, managementPort, cert, key, httpPort, tlsPort));
     }
 
     /** Starts pebble validating http-01 on {@code httpPort} (skips the test without pebble installed). */
     static Pebble start(Path dir, int httpPort) throws Exception {
+        return start(dir, httpPort, freePort());
+    }
+
+    /** Starts pebble validating http-01 on {@code httpPort} and tls-alpn-01 on {@code tlsPort}. */
+    static Pebble start(Path dir, int httpPort, int tlsPort) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/pebble")) && Files.isExecutable(Path.of("/usr/bin/pebble-challtestsrv")),
                 "pebble is not installed (apt-get install pebble; CI does)");
-        Pebble p = new Pebble(dir, httpPort);
+        Pebble p = new Pebble(dir, httpPort, tlsPort);
         p.startProcesses();
         return p;
     }

@@ -33,7 +33,7 @@ public final class KeyFiles {
         return kp;
     }
 
-    static KeyPair generate(String keyType) {
+    public static KeyPair generate(String keyType) {
         try {
             if (keyType.equals("rsa-2048")) {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");

@@ -18,6 +18,9 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
+import io.portcullis.gateway.internal.tls.ClientHellos;
+import io.netty.util.concurrent.Future;
+import io.netty.buffer.ByteBuf;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.internal.tls.ServerTlsContexts;
 import org.slf4j.Logger;
@@ -59,6 +62,26 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             case HTTPS -> {
                 long handshakeMillis = runtime.timeouts().tlsHandshake().toMillis();
                 p.addLast("sni", new SniHandler(tls.mapping(), runtime.limits().maxClientHelloBytes(), handshakeMillis) {
+                    private boolean acmeTlsAlpn;
+
+                    @Override
+                    protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf hello) throws Exception {
+                        // tls-alpn-01 (RFC 8737): a validator offers only acme-tls/1; noted here, decided with the SNI name below
+                        acmeTlsAlpn = hello != null && ClientHellos.offersOnly(hello, "acme-tls/1");
+                        return super.lookup(ctx, hello);
+                    }
+
+                    @Override
+                    protected Future<SslContext> lookup(ChannelHandlerContext ctx, String hostname) throws Exception {
+                        if (acmeTlsAlpn && hostname != null) {
+                            SslContext challenge = runtime.acme().tlsAlpnContext(hostname);
+                            if (challenge != null) {
+                                return ctx.executor().newSucceededFuture(challenge);
+                            }
+                        }
+                        return super.lookup(ctx, hostname);
+                    }
+
                     @Override
                     protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
                         SslHandler h = context.newHandler(allocator);
