@@ -43,6 +43,11 @@ class AdminEndpointsTest {
         Files.writeString(file, """
                 listeners:
                   - {name: http, host: 127.0.0.1, port: 0, mode: http}
+                  - name: https
+                    host: 127.0.0.1
+                    port: 0
+                    mode: https
+                    tls: {certificates: [{certificateChain: "%s", privateKey: "%s"}]}
                 routes:
                   - id: app
                     path: /
@@ -58,7 +63,8 @@ class AdminEndpointsTest {
                 admin:
                   port: 0
                   token: file:token
-                """.formatted(app.url(), FreePorts.pick()));
+                """.formatted(io.portcullis.testing.TestTls.shared().chain, io.portcullis.testing.TestTls.shared().key,
+                app.url(), FreePorts.pick()));
         ConfigLoader loader = new ConfigLoader(Map.<String, String>of()::get);
         ServerConfig config = loader.load(file);
         server = PortcullisServer.start(config, loader);
@@ -100,6 +106,9 @@ class AdminEndpointsTest {
         assertThat(ready.get("listeners").get("http").asText()).contains("127.0.0.1");
         assertThat(ready.get("upstreams").get(app.url()).asText()).isEqualTo("reachable");
         assertThat(ready.get("upstreams").toString()).contains("unreachable");
+        // the test certificate is valid for a day: served, but flagged as expiring within 7 days
+        assertThat(ready.get("certificates").get("https/0").get("state").asText()).isEqualTo("EXPIRES_SOON");
+        assertThat(ready.get("certificates").get("https/0").get("expiresInSeconds").asLong()).isBetween(3600L, 86_400L);
         assertThat(admin("/nope", TOKEN).statusCode()).isEqualTo(404);
     }
 

@@ -107,6 +107,7 @@ public final class GatewayMetrics {
         io.micrometer.core.instrument.Gauge.builder("portcullis.tls.certificate.expiry", current,
                         c -> (c.get().getNotAfter().getTime() - System.currentTimeMillis()) / 1000.0)
                 .tag("listener", listener).tag("certificate", String.valueOf(index)).baseUnit("seconds")
+                .strongReference(true) // the supplier is only referenced here: a weak gauge would read NaN after a GC
                 .register(registry);
     }
 }

@@ -116,6 +116,24 @@ public final class AdminServer implements AutoCloseable {
         send(ex, up ? 200 : 503, "application/json", json(Map.of("status", up ? "UP" : "DOWN")));
     }
 
+    /**
+     * Seconds to expiry of every served certificate, from the gateway's expiry gauges; a certificate
+     * with less than seven days left is flagged (a warning: the gateway still serves it).
+     */
+    private Map<String, Object> certificates() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (io.micrometer.core.instrument.Gauge gauge : registry.find("portcullis.tls.certificate.expiry").gauges()) {
+            double seconds = gauge.value();
+            String name = gauge.getId().getTag("listener") + "/" + gauge.getId().getTag("certificate");
+            if (Double.isNaN(seconds)) {
+                continue; // a gauge of a gateway no longer running
+            }
+            String state = seconds < 0 ? "EXPIRED" : seconds < 7 * 86_400 ? "EXPIRES_SOON" : "OK";
+            out.put(name, Map.of("expiresInSeconds", (long) seconds, "state", state));
+        }
+        return out;
+    }
+
     private void ready(HttpExchange ex) throws IOException {
         Gateway g = gateway.get();
         ServerConfig c = config.get();
@@ -142,7 +160,7 @@ public final class AdminServer implements AutoCloseable {
         }
         body.put("status", ready ? "READY" : "NOT_READY");
         body.put("listeners", listeners);
-        body.put("certificates", ready ? "loaded" : "unknown");
+        body.put("certificates", ready ? certificates() : "unknown");
         body.put("upstreams", upstreams);
         body.put("upstreamsRequired", c.admin().readyRequiresUpstreams());
         send(ex, ready ? 200 : 503, "application/json", json(body));
