@@ -67,7 +67,7 @@ public class PortcullisGateway implements SmartLifecycle {
             throw e;
         }
         gateway = g;
-        if (appPort != null) {
+        if (appPort != null && properties.getApp().isEnabled()) {
             LOG.info("Portcullis routes {} to the application on {}:{}", properties.getApp().getPath(),
                     properties.getApp().getHost(), appPort);
         }
@@ -120,7 +120,7 @@ public class PortcullisGateway implements SmartLifecycle {
     }
 
     private boolean hasWebServer() {
-        return properties.getApp().isEnabled() && AppWebServer.isWebServerContext(context);
+        return AppWebServer.isWebServerContext(context);
     }
 
     private Integer appPort() {

@@ -220,10 +220,16 @@ public class PortcullisProperties {
         public void setPolicies(List<Policy> policies) { this.policies = policies; }
     }
 
-    /** An upstream origin. */
+    /** An upstream origin: a URL, or the application's own web server. */
     public static class Upstream {
         /** http://host[:port] or https://host[:port], without a path. */
         private String url;
+        /**
+         * Route to the application's own web server (on the port it bound, at app.host) instead of
+         * a URL: for paths of the app that need their own policies (JWT on /api, a tight rate limit
+         * on /login).
+         */
+        private boolean app;
         /** PEM CA bundle for an https upstream; default the JDK trust store. */
         private Path trustedCertificates;
         /** Send the client's Host (true) or the upstream's authority (false). */
@@ -233,6 +239,8 @@ public class PortcullisProperties {
 
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
+        public boolean isApp() { return app; }
+        public void setApp(boolean app) { this.app = app; }
         public Path getTrustedCertificates() { return trustedCertificates; }
         public void setTrustedCertificates(Path v) { this.trustedCertificates = v; }
         public boolean isPreserveHost() { return preserveHost; }
@@ -246,7 +254,7 @@ public class PortcullisProperties {
      * expected: {@code server.address=127.0.0.1}), so every request of the app passes the gateway.
      */
     public static class App {
-        /** Whether the gateway routes to the application's own web server. */
+        /** Whether the catch-all route (app.path) to the application's own web server is added; routes with upstream.app work either way. */
         private boolean enabled = true;
         /** Route id. */
         private String id = "app";

@@ -23,6 +23,7 @@ public class PortcullisActuatorAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
     static class EndpointConfiguration {
+        // (same as below)
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnAvailableEndpoint
@@ -33,9 +34,10 @@ public class PortcullisActuatorAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator")
-    @ConditionalOnEnabledHealthIndicator("portcullis")
     static class HealthConfiguration {
+        // conditions on the method, not the class: they are read only once the class condition held
         @Bean
+        @ConditionalOnEnabledHealthIndicator("portcullis")
         @ConditionalOnMissingBean(name = "portcullisHealthIndicator")
         PortcullisHealthIndicator portcullisHealthIndicator(PortcullisGateway gateway) {
             return new PortcullisHealthIndicator(gateway);

@@ -51,7 +51,7 @@ public final class GatewayConfigMapper {
             for (int i = 0; i < userRoutes; i++) {
                 PortcullisProperties.Route r = p.getRoutes().get(i);
                 String path = "routes[" + i + "]";
-                b.route(at(path, () -> route(r, path)));
+                b.route(at(path, () -> route(r, path, p.getApp(), appPort)));
             }
             if (appPort != null && p.getApp().isEnabled()) {
                 b.route(at("app", () -> appRoute(p.getApp(), appPort)));
@@ -116,8 +116,8 @@ public final class GatewayConfigMapper {
         return new CertificateConfig(c.getCertificateChain(), c.getPrivateKey(), c.getServerNames());
     }
 
-    private static RouteConfig route(PortcullisProperties.Route r, String path) {
-        UpstreamConfig upstream = at("upstream", () -> upstream(r.getUpstream()));
+    private static RouteConfig route(PortcullisProperties.Route r, String path, PortcullisProperties.App app, Integer appPort) {
+        UpstreamConfig upstream = at("upstream", () -> upstream(r.getUpstream(), app, appPort));
         List<PolicySpec> policies = policies(r.getPolicies());
         String id = r.getId();
         if (id == null || id.isBlank()) {
@@ -129,17 +129,26 @@ public final class GatewayConfigMapper {
     }
 
     private static RouteConfig appRoute(PortcullisProperties.App app, int port) {
-        UpstreamConfig upstream = at("host", () -> new UpstreamConfig(uri("http://" + hostForUri(app.getHost()) + ":" + port),
-                null, app.isPreserveHost()));
+        UpstreamConfig upstream = at("host", () -> appUpstream(app, port, app.isPreserveHost()));
         return new RouteConfig(app.getId(), List.of(), app.getPath(), RouteConfig.PathMatch.PREFIX, null, upstream,
                 null, null, app.getMaxRequestBodyBytes(), policies(app.getPolicies()));
+    }
+
+    private static UpstreamConfig appUpstream(PortcullisProperties.App app, int port, boolean preserveHost) {
+        return new UpstreamConfig(uri("http://" + hostForUri(app.getHost()) + ":" + port), null, preserveHost);
     }
 
     private static String hostForUri(String host) {
         return host != null && host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    private static UpstreamConfig upstream(PortcullisProperties.Upstream u) {
+    private static UpstreamConfig upstream(PortcullisProperties.Upstream u, PortcullisProperties.App app, Integer appPort) {
+        if (u.isApp()) {
+            ConfigException.check(u.getUrl() == null, "url", "set together with upstream.app (expected: one of them)");
+            ConfigException.check(appPort != null, "app",
+                    "true, but the application runs no embedded web server");
+            return appUpstream(app, appPort, u.isPreserveHost());
+        }
         ConfigException.required(u.getUrl(), "url", "http://host[:port] or https://host[:port]");
         CertificateConfig client = u.getClientCertificate() == null ? null
                 : at("clientCertificate", () -> certificate(u.getClientCertificate()));
