@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,11 +37,6 @@ class EmbeddedGatewayTest {
     @BeforeAll
     static void client() {
         client = TestTls.shared().httpClient(HttpClient.Version.HTTP_2);
-    }
-
-    @AfterAll
-    static void closeClient() {
-        client.close();
     }
 
     @Autowired
