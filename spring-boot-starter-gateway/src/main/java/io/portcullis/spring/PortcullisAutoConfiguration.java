@@ -1,0 +1,43 @@
+package io.portcullis.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.portcullis.gateway.Gateway;
+import io.portcullis.spring.internal.OnGatewayConfiguredCondition;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * Runs the Portcullis gateway inside a Spring Boot application, configured by {@code portcullis.*}.
+ * On when {@code portcullis.enabled=true}, or when it is unset and a listener or route is
+ * configured. Replace any part by declaring a bean of its type: {@link GatewayFactory} (how the
+ * {@link Gateway} is made, e.g. another meter registry), {@link PortcullisGateway} (the lifecycle);
+ * add to the configuration with {@link GatewayConfigCustomizer} beans.
+ */
+@AutoConfiguration
+@ConditionalOnClass(Gateway.class)
+@Conditional(OnGatewayConfiguredCondition.class)
+@EnableConfigurationProperties(PortcullisProperties.class)
+public class PortcullisAutoConfiguration {
+
+    /** {@code Gateway.create} with the application's meter registry, if it has exactly one. */
+    @Bean
+    @ConditionalOnMissingBean
+    public GatewayFactory portcullisGatewayFactory(ObjectProvider<MeterRegistry> meterRegistry) {
+        // resolved at start, after the metrics auto-configuration made its registry
+        return config -> Gateway.create(config, meterRegistry.getIfUnique());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public PortcullisGateway portcullisGateway(PortcullisProperties properties, GatewayFactory factory,
+                                               ObjectProvider<GatewayConfigCustomizer> customizers,
+                                               ApplicationContext context) {
+        return new PortcullisGateway(properties, factory, customizers.orderedStream().toList(), context);
+    }
+}
