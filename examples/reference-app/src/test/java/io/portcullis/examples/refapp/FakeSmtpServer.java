@@ -70,7 +70,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     reply(out, "221 bye");
                     return;
                 }
-                default -> reply(out, "502 not implemented");
+                default -> reply(out, "502 command unknown to this test server");
             }
         }
     }
