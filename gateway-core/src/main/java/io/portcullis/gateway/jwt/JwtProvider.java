@@ -293,7 +293,9 @@ public final class JwtProvider implements PolicyProvider {
                 throw new ConfigException(path + "jwksCa", ex.getMessage());
             }
         }
-        RemoteJwks jwks = new RemoteJwks(uri, ssl, refresh, minRefresh, fetchTimeout, context).start();
+        RemoteJwks jwks = new RemoteJwks(uri, ssl, refresh, minRefresh, fetchTimeout, context);
+        context.closeOnShutdown(jwks); // a reload that replaces these policies retires the fetcher too
+        jwks.start();
         remotes.put(url, jwks);
         return jwks;
     }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code minRefreshInterval}. A failed fetch never replaces the last good set (stale-while-error)
  * and is retried with backoff.
  */
-final class RemoteJwks implements KeySource {
+final class RemoteJwks implements KeySource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteJwks.class);
     static final int MAX_BYTES = 512 * 1024;
     static final int MAX_KEYS = 100;
@@ -53,6 +53,8 @@ final class RemoteJwks implements KeySource {
     private volatile long lastFetchStartNanos;
     private volatile long lastSuccessMillis;
     private volatile int consecutiveFailures; // written by one fetch at a time (single-flight)
+    private volatile boolean closed;
+    private volatile java.util.concurrent.ScheduledFuture<?> nextRefresh;
 
     RemoteJwks(URI uri, SSLContext sslContext, Duration refreshInterval, Duration minRefreshInterval,
                Duration fetchTimeout, ProviderContext context) {
@@ -110,7 +112,20 @@ final class RemoteJwks implements KeySource {
         removalListeners.add(listener);
     }
 
+    /** Stops the periodic refresh (the gateway closed, or a reload replaced the policies using this set). */
+    @Override
+    public void close() {
+        closed = true;
+        java.util.concurrent.ScheduledFuture<?> f = nextRefresh;
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
     private void periodic() {
+        if (closed) {
+            return;
+        }
         CompletableFuture<KeySet> f = fetch();
         f.whenComplete((ks, err) -> {
             Duration next = refreshInterval;
@@ -121,9 +136,11 @@ final class RemoteJwks implements KeySource {
                 next = Duration.ofMillis(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
             }
             try {
-                context.schedule(this::periodic, next);
-            } catch (RejectedExecutionException closed) {
-                // the gateway is closing
+                if (!closed) {
+                    nextRefresh = context.schedule(this::periodic, next);
+                }
+            } catch (RejectedExecutionException gatewayClosing) {
+                // nothing left to refresh for
             }
         });
     }

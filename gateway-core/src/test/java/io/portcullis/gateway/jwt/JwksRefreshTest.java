@@ -168,6 +168,32 @@ class JwksRefreshTest {
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(200);
     }
 
+    @Test
+    void aReloadThatDropsTheJwtPolicyStopsItsFetcher() throws Exception {
+        jwks = JwksServer.start(TestKeys.jwks(K1));
+        jwks.status(500); // failing fetches retry after 1 s, 2 s, 4 s ...: easy to watch stop
+        fixture = GatewayFixture.start(up -> Gateway.builder()
+                .timeouts(io.portcullis.gateway.Timeouts.builder().request(java.time.Duration.ofMillis(200)).build())
+                .route(RouteConfig.prefix("/api").to(up.url())
+                        .policy(PolicySpec.of("jwt", Map.of("issuers", List.of(Map.of("issuer", TestKeys.ISSUER,
+                                "jwksUrl", jwks.url(), "refreshInterval", "1h"))))).build()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (jwks.hits.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the first fetch and its first retry
+        }
+        assertThat(jwks.hits.get()).isGreaterThanOrEqualTo(2);
+        io.portcullis.gateway.GatewayConfig withoutJwt = Gateway.builder()
+                .timeouts(io.portcullis.gateway.Timeouts.builder().request(java.time.Duration.ofMillis(200)).build())
+                .route(RouteConfig.prefix("/api").to(fixture.upstream.url()).build())
+                .listener(fixture.gateway.config().listeners().get(0))
+                .buildConfig();
+        fixture.gateway.reload(withoutJwt);
+        Thread.sleep(500); // the retired policies' resources close after timeouts.request
+        int afterRetire = jwks.hits.get();
+        Thread.sleep(5_000); // long enough for at least two more retries (backoff <= 4 s so far)
+        assertThat(jwks.hits.get()).as("no fetch after the policy using the key set was retired").isEqualTo(afterRetire);
+    }
+
     /** A JDK server context with the shared test certificate (issued by the test CA, not publicly trusted). */
     private static SSLContext serverContext() throws Exception {
         TestTls tls = TestTls.shared();
