@@ -1,5 +1,6 @@
 package io.portcullis.client;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 
@@ -11,8 +12,11 @@ public final class ClientResponse {
     private final String requestId;
     private final int attempts;
     private final JsonCodec codec;
+    private final HttpClient.Version version;
 
-    ClientResponse(int status, HttpHeaders headers, byte[] body, String requestId, int attempts, JsonCodec codec) {
+    ClientResponse(int status, HttpHeaders headers, byte[] body, String requestId, int attempts, JsonCodec codec,
+                   HttpClient.Version version) {
+        this.version = version;
         this.status = status;
         this.headers = headers;
         this.body = body;
@@ -46,6 +50,11 @@ public final class ClientResponse {
     /** The gateway's request id ({@code X-Request-Id}), or the one the client sent. */
     public String requestId() {
         return requestId;
+    }
+
+    /** The protocol of the last attempt: HTTP_2 when ALPN agreed on h2. */
+    public HttpClient.Version version() {
+        return version;
     }
 
     /** Attempts this call took (1 when not retried). */

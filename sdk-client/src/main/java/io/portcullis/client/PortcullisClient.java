@@ -73,7 +73,7 @@ public final class PortcullisClient implements AutoCloseable {
     public CompletableFuture<ClientResponse> sendAsync(ClientRequest request) {
         return start(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(o -> new ClientResponse(o.response().statusCode(), o.response().headers(),
-                        o.response().body(), o.requestId(), o.attempts(), core.codec()));
+                        o.response().body(), o.requestId(), o.attempts(), core.codec(), o.response().version()));
     }
 
     public <T> CompletableFuture<T> sendAsync(ClientRequest request, Class<T> type) {
