@@ -60,7 +60,7 @@ public abstract class RefreshingTokenProvider implements TokenProvider {
         Token t = current.get();
         if (t != null && Credential.bearer(t.accessToken()).equals(rejected)) {
             // keep the refresh token (the session may be fine), but never hand out this access token again
-            current.compareAndSet(t, new Token(t.accessToken(), Instant.MIN, t.refreshToken(), t.refreshExpiresAt()));
+            current.compareAndSet(t, new Token(t.accessToken(), Instant.EPOCH, t.refreshToken(), t.refreshExpiresAt()));
         }
     }
 

@@ -96,8 +96,12 @@ public final class Call<T> {
             return;
         }
         attempt++;
-        CompletableFuture<Credential> credential = core.tokens() == null
-                ? CompletableFuture.completedFuture(null) : core.tokens().credential();
+        CompletableFuture<Credential> credential;
+        try {
+            credential = core.tokens() == null ? CompletableFuture.completedFuture(null) : core.tokens().credential();
+        } catch (RuntimeException e) {
+            credential = CompletableFuture.failedFuture(e);
+        }
         inFlight = credential;
         credential.thenCompose(cred -> {
             HttpRequest req = build(cred);
@@ -105,10 +109,16 @@ public final class Call<T> {
             inFlight = sent;
             return sent.thenApply(r -> new Sent(r, cred));
         }).whenComplete((sent, error) -> {
-            if (error != null) {
-                onError(unwrap(error));
-            } else {
-                onResponse(sent.response, sent.credential);
+            try {
+                if (error != null) {
+                    onError(unwrap(error));
+                } else {
+                    onResponse(sent.response, sent.credential);
+                }
+            } catch (RuntimeException | Error e) {
+                // a hook, codec or token provider threw: the call fails with it instead of hanging to the deadline
+                fail(e instanceof PortcullisException p ? p : new TransportException(request.method() + " "
+                        + request.path() + ": " + e, requestId, e), "error");
             }
         });
     }
