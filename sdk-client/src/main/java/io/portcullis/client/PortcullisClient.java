@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Calls services through the Portcullis gateway over the JDK HTTP client (HTTP/2 with ALPN,
@@ -115,6 +116,7 @@ public final class PortcullisClient implements AutoCloseable {
             return;
         }
         closed = true;
+        core.scheduler().shutdown(); // waits already scheduled still run; new ones fail their call
         Object http = core.http();
         if (http instanceof AutoCloseable c) { // HttpClient implements AutoCloseable from JDK 21
             try {
@@ -294,8 +296,14 @@ public final class PortcullisClient implements AutoCloseable {
                     task.run(); // the application's executor is shutting down: a retry or deadline must still settle
                 }
             };
+            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "portcullis-client-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.setRemoveOnCancelPolicy(true); // finished calls' deadline timers leave the queue at once
             CallMetrics metrics = meterRegistry == null ? CallMetrics.NONE : new MicrometerCallMetrics(meterRegistry);
-            ClientCore core = new ClientCore(hb.build(), baseUri, safe, codec == null ? JsonCodecs.detect() : codec,
+            ClientCore core = new ClientCore(hb.build(), baseUri, safe, scheduler, codec == null ? JsonCodecs.detect() : codec,
                     tokens, retry, new RetryBudget(retry.budgetRatio(), retry.budgetReserve()), List.copyOf(hooks),
                     metrics, timeout, deadline, Map.copyOf(defaultHeaders), requestIds);
             return new PortcullisClient(core);

@@ -22,6 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -69,18 +71,20 @@ public final class Call<T> {
     public CompletableFuture<Outcome<T>> start() {
         core.budget().deposit();
         // the deadline covers everything: a response body still streaming in, a token fetch, a wait
-        CompletableFuture.delayedExecutor(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS, core.executor())
-                .execute(() -> {
-                    if (!result.isDone()) {
-                        fail(new DeadlineExceededException(request.method() + " " + request.path()
-                                + ": deadline of " + millis(deadlineNanos - startNanos) + " ms exceeded after "
-                                + attempt + " attempt(s)", requestId, null), "deadline");
-                        CompletableFuture<?> f = inFlight;
-                        if (f != null) {
-                            f.cancel(true);
-                        }
-                    }
-                });
+        ScheduledFuture<?> timer = schedule(deadlineNanos - System.nanoTime(), () -> {
+            if (!result.isDone()) {
+                fail(new DeadlineExceededException(request.method() + " " + request.path()
+                        + ": deadline of " + millis(deadlineNanos - startNanos) + " ms exceeded after "
+                        + attempt + " attempt(s)", requestId, null), "deadline");
+                CompletableFuture<?> f = inFlight;
+                if (f != null) {
+                    f.cancel(true);
+                }
+            }
+        });
+        if (timer != null) {
+            result.whenComplete((r, e) -> timer.cancel(false)); // removed from the queue at once
+        }
         result.whenComplete((r, e) -> {
             CompletableFuture<?> f = inFlight;
             if (result.isCancelled() && f != null) {
@@ -209,7 +213,8 @@ public final class Call<T> {
                 fail(failure, String.valueOf(status)); // the server wants a longer pause than we may take
                 return;
             }
-            retryAfter(hint != null ? hint : backoff(), failure, String.valueOf(status));
+            // a little jitter on top of the server's hint, so clients told the same second do not return together
+            retryAfter(hint != null ? hint.plus(jitter()) : backoff(), failure, String.valueOf(status));
             return;
         }
         fail(failure, String.valueOf(status));
@@ -253,7 +258,18 @@ public final class Call<T> {
             return;
         }
         core.metrics().retry(request.method(), metricName, reason);
-        CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, core.executor()).execute(this::attempt);
+        schedule(delay.toNanos(), this::attempt);
+    }
+
+    /** Runs {@code task} on the executor after {@code nanos}; a closed client fails the call instead. */
+    private ScheduledFuture<?> schedule(long nanos, Runnable task) {
+        try {
+            return core.scheduler().schedule(() -> core.executor().execute(task), Math.max(nanos, 0), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            fail(new TransportException(request.method() + " " + request.path() + ": the client is closed", requestId, e),
+                    "closed");
+            return null;
+        }
     }
 
     /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))]. */
@@ -263,6 +279,10 @@ public final class Call<T> {
         int shift = Math.min(attempt - 1, 30);
         long ceiling = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
         return Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling + 1));
+    }
+
+    private Duration jitter() {
+        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(core.retry().initialBackoff().toNanos() + 1));
     }
 
     private void succeed(Outcome<T> outcome, String metricOutcome) {

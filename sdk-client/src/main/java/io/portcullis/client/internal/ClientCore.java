@@ -10,12 +10,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** What every call of one client shares; immutable except the retry budget. */
+/**
+ * What every call of one client shares; immutable except the retry budget. {@code scheduler} only
+ * times deadlines and retry waits (one daemon thread); the work itself runs on {@code executor}.
+ */
 public record ClientCore(
         HttpClient http,
         URI baseUri,
         Executor executor,
+        ScheduledExecutorService scheduler,
         JsonCodec codec,
         TokenProvider tokens,
         RetryPolicy retry,
