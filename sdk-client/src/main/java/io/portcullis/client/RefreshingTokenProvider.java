@@ -64,6 +64,11 @@ public abstract class RefreshingTokenProvider implements TokenProvider {
         }
     }
 
+    @Override
+    public final boolean renewable() {
+        return true;
+    }
+
     /** Whether {@code t} carries a refresh token that has not expired. */
     protected final boolean hasLiveRefreshToken(Token t) {
         return t != null && t.refreshToken() != null

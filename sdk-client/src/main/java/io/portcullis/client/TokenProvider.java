@@ -19,6 +19,14 @@ public interface TokenProvider {
     default void invalidate(Credential rejected) {
     }
 
+    /**
+     * Whether {@link #invalidate} can lead to a different credential, so a 401 is worth one retry.
+     * False for fixed tokens and keys: their 401 is thrown without a second request.
+     */
+    default boolean renewable() {
+        return false;
+    }
+
     /** A fixed bearer token (no refresh; a 401 is final). */
     static TokenProvider bearer(String token) {
         Credential c = Credential.bearer(Objects.requireNonNull(token, "token"));

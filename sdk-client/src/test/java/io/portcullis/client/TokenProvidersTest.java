@@ -140,12 +140,15 @@ class TokenProvidersTest {
     }
 
     @Test
-    void unauthorized_twice_isThrown() {
-        client = gw.client().tokenProvider(TokenProvider.bearer("not.a.token")).build();
+    void unauthorized_withAFixedToken_isThrownAtOnce() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        client = gw.client().tokenProvider(TokenProvider.bearer("not.a.token")).meterRegistry(meters).build();
         assertThatThrownBy(() -> client.get("/v1/me")).isInstanceOfSatisfying(UnauthorizedException.class, e -> {
             assertThat(e.challenge()).contains("invalid_token");
             assertThat(e.requestId()).isNotBlank();
         });
+        // a fixed token cannot change: no second request
+        assertThat(meters.find("portcullis.client.retries").counter()).isNull();
     }
 
     @Test

@@ -193,7 +193,7 @@ public final class Call<T> {
         }
         PortcullisException failure = Errors.fromResponse(request.method(), request.path(), status,
                 response.headers(), error.bytes(), requestId);
-        if (status == 401 && core.tokens() != null && cred != null && !authRetried) {
+        if (status == 401 && core.tokens() != null && core.tokens().renewable() && cred != null && !authRetried) {
             // the token may have been revoked or expired early: one more try with a fresh one, for any
             // method, as the request was refused before it reached the service's logic
             authRetried = true;
