@@ -120,6 +120,21 @@ class PortcullisClientTest {
     }
 
     @Test
+    void rateLimited_retryAfterPastTheDeadline_isNotWaitedFor() {
+        String key = UUID.randomUUID().toString();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (PortcullisClient client = gw.client().meterRegistry(meters).build()) {
+            ClientRequest req = ClientRequest.get("/limited/echo").header("X-Limit-Key", key)
+                    .deadline(Duration.ofMillis(500)).build();
+            client.send(req);
+            // Retry-After: 1 would end after the 500 ms deadline: the caller hears why at once, no retry
+            assertThatThrownBy(() -> client.send(req)).isInstanceOf(RateLimitedException.class);
+            assertThat(meters.find("portcullis.client.retries").counter()).isNull();
+            assertThat(meters.get("portcullis.client.calls").tag("outcome", "429").timer().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void serviceUnavailable_retriedForGet_notForPost_unlessIdempotencyKey() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (PortcullisClient client = gw.client().retryPolicy(FAST).meterRegistry(meters).build()) {

@@ -26,6 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,7 @@ public final class Call<T> {
     private final long startNanos = System.nanoTime();
     private final long deadlineNanos;
     private final CompletableFuture<Outcome<T>> result = new CompletableFuture<>();
+    private final AtomicBoolean settled = new AtomicBoolean();
     private volatile CompletableFuture<?> inFlight;
     private int attempt;
     private boolean authRetried;
@@ -72,7 +74,7 @@ public final class Call<T> {
         core.budget().deposit();
         // the deadline covers everything: a response body still streaming in, a token fetch, a wait
         ScheduledFuture<?> timer = schedule(deadlineNanos - System.nanoTime(), () -> {
-            if (!result.isDone()) {
+            if (!settled.get()) {
                 fail(new DeadlineExceededException(request.method() + " " + request.path()
                         + ": deadline of " + millis(deadlineNanos - startNanos) + " ms exceeded after "
                         + attempt + " attempt(s)", requestId, null), "deadline");
@@ -96,8 +98,8 @@ public final class Call<T> {
     }
 
     private void attempt() {
-        if (result.isDone()) {
-            return;
+        if (settled.get() || result.isDone()) {
+            return; // settled, or cancelled by the caller
         }
         attempt++;
         CompletableFuture<Credential> credential;
@@ -221,7 +223,7 @@ public final class Call<T> {
     }
 
     private void onError(Throwable error) {
-        if (result.isDone()) {
+        if (settled.get()) {
             return; // the deadline fired and cancelled this attempt
         }
         boolean timedOut = error instanceof HttpTimeoutException && !(error instanceof HttpConnectTimeoutException);
@@ -286,14 +288,17 @@ public final class Call<T> {
     }
 
     private void succeed(Outcome<T> outcome, String metricOutcome) {
-        if (result.complete(outcome)) {
+        if (settled.compareAndSet(false, true)) {
+            // metrics first: a caller woken by the result may read them at once
             core.metrics().call(request.method(), metricName, metricOutcome, attempt, System.nanoTime() - startNanos);
+            result.complete(outcome);
         }
     }
 
     private void fail(PortcullisException e, String metricOutcome) {
-        if (result.completeExceptionally(e)) {
+        if (settled.compareAndSet(false, true)) {
             core.metrics().call(request.method(), metricName, metricOutcome, attempt, System.nanoTime() - startNanos);
+            result.completeExceptionally(e);
         }
     }
 
