@@ -135,7 +135,7 @@ public final class Call<T> {
     @SuppressWarnings("unchecked")
     private HttpResponse.BodySubscriber<Object> handle(HttpResponse.ResponseInfo info) {
         if (info.statusCode() >= 400) {
-            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), ErrorBody::new);
+            return HttpResponse.BodySubscribers.mapping(new BoundedBody(BoundedBody.LIMIT), ErrorBody::new);
         }
         return (HttpResponse.BodySubscriber<Object>) handler.apply(info);
     }

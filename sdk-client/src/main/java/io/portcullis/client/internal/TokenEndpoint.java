@@ -5,7 +5,6 @@ import io.portcullis.client.TransportException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +32,7 @@ public final class TokenEndpoint {
                 .header("Content-Type", contentType).header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         headers.forEach(b::header);
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+        return http.sendAsync(b.build(), info -> new BoundedBody(BoundedBody.LIMIT)) // a token answer is small
                 .handle((res, error) -> {
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
