@@ -1,6 +1,7 @@
 package io.portcullis.client;
 
 import io.portcullis.client.internal.TokenEndpoint;
+import io.portcullis.client.internal.Urls;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,6 +32,7 @@ public final class ClientCredentialsTokenProvider extends RefreshingTokenProvide
         HttpClient http = TokenEndpoint.httpClient((b.tls == null ? TlsSettings.defaults() : b.tls).sslContext(), b.timeout);
         this.endpoint = new TokenEndpoint(http, b.timeout);
         this.tokenUri = b.tokenUri;
+        Urls.requireSecure(tokenUri, b.allowCleartext, "tokenUrl"); // the client secret goes there
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (form(b.clientId) + ":" + form(b.clientSecret)).getBytes(StandardCharsets.UTF_8));
         Map<String, String> params = new LinkedHashMap<>();
@@ -78,6 +80,7 @@ public final class ClientCredentialsTokenProvider extends RefreshingTokenProvide
         private Duration refreshBefore = Duration.ofSeconds(30);
         private Duration defaultLifetime = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
+        private boolean allowCleartext;
 
         private Builder(String tokenUrl, String clientId, String clientSecret) {
             this.tokenUri = URI.create(Objects.requireNonNull(tokenUrl, "tokenUrl"));
@@ -114,6 +117,12 @@ public final class ClientCredentialsTokenProvider extends RefreshingTokenProvide
 
         public Builder defaultLifetime(Duration v) {
             defaultLifetime = Objects.requireNonNull(v, "defaultLifetime");
+            return this;
+        }
+
+        /** Permits {@code http://} to hosts other than loopback (credentials travel in clear). */
+        public Builder allowCleartext() {
+            allowCleartext = true;
             return this;
         }
 

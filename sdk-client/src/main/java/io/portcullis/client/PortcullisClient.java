@@ -6,7 +6,7 @@ import io.portcullis.client.internal.ClientCore;
 import io.portcullis.client.internal.JsonCodecs;
 import io.portcullis.client.internal.MicrometerCallMetrics;
 import io.portcullis.client.internal.RetryBudget;
-import java.net.InetAddress;
+import io.portcullis.client.internal.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -276,10 +276,7 @@ public final class PortcullisClient implements AutoCloseable {
             if (baseUri == null) {
                 throw new IllegalStateException("baseUrl is required");
             }
-            if (baseUri.getScheme().equalsIgnoreCase("http") && !allowCleartext && !isLoopback(baseUri.getHost())) {
-                throw new IllegalStateException("baseUrl: " + baseUri
-                        + " (expected: https, or allowCleartext() for a trusted network)");
-            }
+            Urls.requireSecure(baseUri, allowCleartext, "baseUrl");
             HttpClient.Builder hb = HttpClient.newBuilder()
                     .version(version)
                     .connectTimeout(connectTimeout)
@@ -307,21 +304,6 @@ public final class PortcullisClient implements AutoCloseable {
                     tokens, retry, new RetryBudget(retry.budgetRatio(), retry.budgetReserve()), List.copyOf(hooks),
                     metrics, timeout, deadline, Map.copyOf(defaultHeaders), requestIds);
             return new PortcullisClient(core);
-        }
-
-        private static boolean isLoopback(String host) {
-            if (host.equalsIgnoreCase("localhost")) {
-                return true;
-            }
-            String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-            if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                return false; // a name: never resolved here
-            }
-            try {
-                return InetAddress.getByName(h).isLoopbackAddress();
-            } catch (java.net.UnknownHostException e) {
-                return false;
-            }
         }
 
         private static Duration positive(Duration v, String name) {

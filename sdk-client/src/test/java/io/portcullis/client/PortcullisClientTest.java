@@ -223,11 +223,16 @@ class PortcullisClientTest {
     }
 
     @Test
-    void builder_rejectsCleartextToOtherHostsAndAbsolutePaths() {
+    void builders_rejectCleartextToOtherHosts_andAbsolutePaths() {
         assertThatThrownBy(() -> PortcullisClient.builder().baseUrl("http://api.example.com").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("allowCleartext");
         assertThatThrownBy(() -> ClientRequest.get("https://evil.example/x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClientRequest.get("//evil.example/x")).isInstanceOf(IllegalArgumentException.class);
         PortcullisClient.builder().baseUrl("http://127.0.0.1:1").build().close();
+        assertThatThrownBy(() -> LoginTokenProvider.builder("http://auth.example.com").credentials("a", "b").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("allowCleartext");
+        assertThatThrownBy(() -> ClientCredentialsTokenProvider.builder("http://idp.example.com/token", "id", "secret").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("allowCleartext");
+        ClientCredentialsTokenProvider.builder("http://idp.example.com/token", "id", "secret").allowCleartext().build();
     }
 }
