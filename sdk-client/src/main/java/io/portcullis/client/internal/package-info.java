@@ -1,0 +1,2 @@
+/** Implementation details of the SDK; not API, may change in any release. */
+package io.portcullis.client.internal;
