@@ -130,13 +130,13 @@ public final class LoginTokenProvider extends RefreshingTokenProvider {
             return this;
         }
 
-        /** The clock expiry is judged by (tests). */
         /** Permits {@code http://} to hosts other than loopback (credentials travel in clear). */
         public Builder allowCleartext() {
             allowCleartext = true;
             return this;
         }
 
+        /** The clock expiry is judged by (tests). */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
             return this;
