@@ -13,6 +13,7 @@ import io.portcullis.gateway.internal.netty.Transport;
 import io.portcullis.gateway.internal.tls.ServerTlsContexts;
 import io.portcullis.gateway.observe.GatewayMetrics;
 import io.portcullis.gateway.policy.PolicySpec;
+import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.gateway.policy.ProviderContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayRuntime.Prepared prepared;
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor timer;
+    private final List<PolicyProvider> policyProviders;
     /** What the current configuration's policies asked to close on shutdown; replaced by a reload. */
     private volatile List<AutoCloseable> providerResources = new CopyOnWriteArrayList<>();
     /** Earlier configurations' resources, closed once their last request can no longer be running. */
@@ -75,7 +77,9 @@ public final class Gateway implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    private Gateway(GatewayConfig config, MeterRegistry registry, AcmeHttpChallenges acme, Transport transport) {
+    private Gateway(GatewayConfig config, MeterRegistry registry, AcmeHttpChallenges acme, Transport transport,
+                    List<PolicyProvider> policyProviders) {
+        this.policyProviders = List.copyOf(policyProviders);
         this.config = config;
         this.metrics = new GatewayMetrics(registry);
         this.acme = acme;
@@ -120,7 +124,7 @@ public final class Gateway implements AutoCloseable {
 
     private GatewayRuntime.Prepared prepare(GatewayConfig config, MeterRegistry meters) {
         try {
-            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer, providerResources));
+            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer, providerResources), policyProviders);
         } catch (RuntimeException e) {
             // a policy may already have scheduled work (a JWKS fetch) or opened a client before a later one failed
             timer.shutdownNow();
@@ -185,8 +189,17 @@ public final class Gateway implements AutoCloseable {
 
     /** A gateway for an already built configuration (the YAML and Spring front ends use this). */
     public static Gateway create(GatewayConfig config, MeterRegistry registry) {
+        return create(config, registry, List.of(), AcmeHttpChallenges.NONE);
+    }
+
+    /**
+     * Like {@link #create(GatewayConfig, MeterRegistry)}, with policy types supplied in code (e.g. Spring
+     * beans) besides those found by {@link java.util.ServiceLoader}, and the ACME challenges to answer.
+     */
+    public static Gateway create(GatewayConfig config, MeterRegistry registry, List<PolicyProvider> policyProviders,
+                                 AcmeHttpChallenges acme) {
         return new Gateway(Objects.requireNonNull(config, "config"), registry == null ? new CompositeMeterRegistry() : registry,
-                AcmeHttpChallenges.NONE, Transport.best());
+                Objects.requireNonNull(acme, "acme"), Transport.best(), Objects.requireNonNull(policyProviders, "policyProviders"));
     }
 
     public GatewayConfig config() {
@@ -275,7 +288,7 @@ public final class Gateway implements AutoCloseable {
         List<AutoCloseable> nextResources = new CopyOnWriteArrayList<>();
         GatewayRuntime.Prepared p;
         try {
-            p = GatewayRuntime.prepare(next, providerContext(metrics.registry(), blocking, timer, nextResources));
+            p = GatewayRuntime.prepare(next, providerContext(metrics.registry(), blocking, timer, nextResources), policyProviders);
         } catch (RuntimeException e) {
             close(nextResources);
             throw e;
@@ -380,6 +393,7 @@ public final class Gateway implements AutoCloseable {
         private boolean trustIncomingRequestId = true;
         private MeterRegistry meterRegistry;
         private AcmeHttpChallenges acme = AcmeHttpChallenges.NONE;
+        private final List<PolicyProvider> policyProviders = new ArrayList<>();
         private boolean nio;
         private final List<PolicySpec> policies = new ArrayList<>();
 
@@ -413,6 +427,8 @@ public final class Gateway implements AutoCloseable {
         public Builder policy(PolicySpec v) { policies.add(Objects.requireNonNull(v, "policy")); return this; }
         public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
         public Builder acmeHttpChallenges(AcmeHttpChallenges v) { acme = Objects.requireNonNull(v, "acme"); return this; }
+        /** A policy type supplied in code, besides those found by {@link java.util.ServiceLoader}. */
+        public Builder policyProvider(PolicyProvider v) { policyProviders.add(Objects.requireNonNull(v, "policyProvider")); return this; }
         /** Forces the NIO transport even where native epoll is available (tests, diagnostics). */
         public Builder nioTransport(boolean v) { nio = v; return this; }
 
@@ -424,7 +440,7 @@ public final class Gateway implements AutoCloseable {
         public Gateway build() {
             GatewayConfig c = buildConfig();
             return new Gateway(c, meterRegistry == null ? new CompositeMeterRegistry() : meterRegistry, acme,
-                    nio ? Transport.nio() : Transport.best());
+                    nio ? Transport.nio() : Transport.best(), policyProviders);
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.portcullis.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.portcullis.gateway.AcmeHttpChallenges;
 import io.portcullis.gateway.Gateway;
+import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.spring.internal.OnGatewayConfiguredCondition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +19,8 @@ import org.springframework.context.annotation.Conditional;
  * On when {@code portcullis.enabled=true}, or when it is unset and a listener or route is
  * configured. Replace any part by declaring a bean of its type: {@link GatewayFactory} (how the
  * {@link Gateway} is made, e.g. another meter registry), {@link PortcullisGateway} (the lifecycle);
- * add to the configuration with {@link GatewayConfigCustomizer} beans.
+ * add to the configuration with {@link GatewayConfigCustomizer} beans, and policy types with
+ * {@link PolicyProvider} beans.
  */
 @AutoConfiguration
 @ConditionalOnClass(Gateway.class)
@@ -25,12 +28,17 @@ import org.springframework.context.annotation.Conditional;
 @EnableConfigurationProperties(PortcullisProperties.class)
 public class PortcullisAutoConfiguration {
 
-    /** {@code Gateway.create} with the application's meter registry, if it has exactly one. */
+    /**
+     * {@code Gateway.create} with the application's meter registry, if it has exactly one, and every
+     * {@link PolicyProvider} bean as a policy type (besides those found by ServiceLoader).
+     */
     @Bean
     @ConditionalOnMissingBean
-    public GatewayFactory portcullisGatewayFactory(ObjectProvider<MeterRegistry> meterRegistry) {
+    public GatewayFactory portcullisGatewayFactory(ObjectProvider<MeterRegistry> meterRegistry,
+                                                   ObjectProvider<PolicyProvider> policyProviders) {
         // resolved at start, after the metrics auto-configuration made its registry
-        return config -> Gateway.create(config, meterRegistry.getIfUnique());
+        return config -> Gateway.create(config, meterRegistry.getIfUnique(), policyProviders.orderedStream().toList(),
+                AcmeHttpChallenges.NONE);
     }
 
     @Bean

@@ -47,6 +47,36 @@ class PortcullisAutoConfigurationTest {
     }
 
     @Test
+    void policyProviderBeansArePolicyTypes() {
+        runner.withPropertyValues(httpsListener()).withBean(io.portcullis.gateway.policy.PolicyProvider.class, () ->
+                new io.portcullis.gateway.policy.PolicyProvider() {
+                    @Override
+                    public String type() {
+                        return "from-a-bean";
+                    }
+
+                    @Override
+                    public io.portcullis.gateway.policy.Policy create(io.portcullis.gateway.policy.PolicySpec spec,
+                                                                      io.portcullis.gateway.policy.ProviderContext context) {
+                        return ctx -> io.portcullis.gateway.policy.Decision.respond(418, "from a bean");
+                    }
+                }).run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    io.portcullis.gateway.GatewayConfig config = io.portcullis.gateway.Gateway.builder()
+                            .listener(io.portcullis.gateway.ListenerConfig.http(0).named("h").bind("127.0.0.1"))
+                            .route(io.portcullis.gateway.RouteConfig.prefix("/").to("http://127.0.0.1:9")
+                                    .policy(io.portcullis.gateway.policy.PolicySpec.of("from-a-bean")).build())
+                            .buildConfig();
+                    try (io.portcullis.gateway.Gateway g = ctx.getBean(GatewayFactory.class).create(config)) {
+                        g.start();
+                        try (io.portcullis.testing.RawHttp raw = new io.portcullis.testing.RawHttp("127.0.0.1", g.address("h").getPort())) {
+                            assertThat(raw.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").readResponse().status()).isEqualTo(418);
+                        }
+                    }
+                });
+    }
+
+    @Test
     void offWithoutListenersOrRoutes() {
         runner.run(ctx -> {
             assertThat(ctx).hasNotFailed();

@@ -23,6 +23,7 @@ import io.portcullis.gateway.internal.policy.PolicyChains;
 import io.portcullis.gateway.internal.routing.Router;
 import io.portcullis.gateway.internal.tls.ClientTlsContexts;
 import io.portcullis.gateway.observe.GatewayMetrics;
+import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.gateway.policy.ProviderContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -74,8 +75,13 @@ public final class GatewayRuntime {
 
     /** Compiles the router, the policy chains and the upstream TLS contexts; throws {@link ConfigException} naming the field. */
     public static Prepared prepare(GatewayConfig config, ProviderContext providerContext) {
+        return prepare(config, providerContext, List.of());
+    }
+
+    /** Like {@link #prepare(GatewayConfig, ProviderContext)}, with policy providers supplied in code. */
+    public static Prepared prepare(GatewayConfig config, ProviderContext providerContext, List<PolicyProvider> inCode) {
         Router router = Router.compile(config.routes());
-        PolicyChains policies = PolicyChains.compile(config, providerContext, Gateway.class.getClassLoader());
+        PolicyChains policies = PolicyChains.compile(config, providerContext, Gateway.class.getClassLoader(), inCode);
         Map<String, SslContext> ssl = new HashMap<>();
         for (int i = 0; i < config.routes().size(); i++) {
             UpstreamConfig up = config.routes().get(i).upstream();

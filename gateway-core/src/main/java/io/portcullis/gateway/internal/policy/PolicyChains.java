@@ -40,7 +40,20 @@ public final class PolicyChains {
     }
 
     public static PolicyChains compile(GatewayConfig config, ProviderContext context, ClassLoader loader) {
+        return compile(config, context, loader, List.of());
+    }
+
+    /** Like {@link #compile(GatewayConfig, ProviderContext, ClassLoader)}, with providers supplied in code besides ServiceLoader's. */
+    public static PolicyChains compile(GatewayConfig config, ProviderContext context, ClassLoader loader,
+                                       List<PolicyProvider> inCode) {
         Map<String, PolicyProvider> providers = providers(loader);
+        for (PolicyProvider p : inCode) {
+            PolicyProvider previous = providers.putIfAbsent(p.type(), p);
+            if (previous != null && previous != p) {
+                throw new IllegalStateException("policy type '" + p.type() + "' is provided twice: by "
+                        + previous.getClass().getName() + " and " + p.getClass().getName() + " (given in code)");
+            }
+        }
         Policy[] defaults = build(config.policies(), "policies", providers, context).toArray(NONE);
         Map<String, Chain> byRoute = new HashMap<>();
         for (int i = 0; i < config.routes().size(); i++) {
