@@ -79,24 +79,31 @@ http { access_log off; keepalive_requests 1000000;
   } }
 CONF
 
-start() { # name cpu command...
+started=0
+start() { # name cpu command...: runs it in the background, pinned; its PID in $started
   local name=$1 cpu=$2; shift 2
   taskset -c "$cpu" "$@" > "$work/$name.out" 2>&1 &
-  pids+=($!)
-  echo $!
+  started=$!
+  pids+=("$started")
 }
 wait_port() {
   for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2; exit 1
 }
 
-start backend 0 nginx -c "$work/backend.conf" -g 'daemon off;' >/dev/null; wait_port $BACKEND_PORT
-nginx_pid=$(start nginx 1 nginx -c "$work/nginx.conf" -g 'daemon off;'); wait_port $NGINX_PORT
+for port in $BACKEND_PORT $NGINX_PORT $GW_PORT $CHAIN_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use (a previous run still going?): stop it first" >&2; exit 1
+  fi
+done
+start backend 0 nginx -c "$work/backend.conf" -g 'daemon off;'; wait_port $BACKEND_PORT
+start nginx 1 nginx -c "$work/nginx.conf" -g 'daemon off;'; nginx_pid=$started; wait_port $NGINX_PORT
 jvm=(java -Xms128m -Xmx512m)
-gw_pid=$(start portcullis 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$GW_PORT \
-  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT); wait_port $GW_PORT
-chain_pid=$(start portcullis-chain 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$CHAIN_PORT \
-  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT --full-chain "$SECRET"); wait_port $CHAIN_PORT
+start portcullis 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$GW_PORT \
+  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT; gw_pid=$started; wait_port $GW_PORT
+start portcullis-chain 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$CHAIN_PORT \
+  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT --full-chain "$SECRET"
+chain_pid=$started; wait_port $CHAIN_PORT
 token=$(java -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --token "$SECRET")
 
 ticks() { # CPU ticks (user+system) of a process and its children
