@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.examples.refapp.Accounts;
-import io.portcullis.examples.refapp.CapturingMailSender;
 import io.portcullis.examples.refapp.Http;
 import io.portcullis.examples.refapp.ReferenceApp;
 import io.portcullis.testing.TestTls;
@@ -13,47 +12,23 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The app behind a real Portcullis gateway ({@link ReferenceGateway}, started by
  * {@link EmbeddedGateway}): clients speak TLS and HTTP/2 to the gateway only.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        classes = {ReferenceApp.class, GatewayEndToEndTest.Beans.class},
+        classes = {ReferenceApp.class, BehindTheGateway.Beans.class},
         properties = {"refapp.gateway.enabled=true", "refapp.gateway.https-port=0"})
 @ActiveProfiles("test")
-class GatewayEndToEndTest {
+class GatewayEndToEndTest extends BehindTheGateway {
     private static final String ADMIN_EMAIL = "admin@refapp.test";
     private static final String ADMIN_PASSWORD = "admin-password-for-tests-only";
 
-    /** Captured mail; the system clock (the gateway checks expiry with its own). */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Beans {
-        @Bean
-        @Primary
-        CapturingMailSender capturingMailSender() {
-            return new CapturingMailSender();
-        }
-    }
 
-    @DynamicPropertySource
-    static void tls(DynamicPropertyRegistry registry) {
-        registry.add("refapp.gateway.certificate", () -> TestTls.shared().chain.toString());
-        registry.add("refapp.gateway.private-key", () -> TestTls.shared().key.toString());
-    }
 
-    @Autowired
-    EmbeddedGateway gateway;
-    @Autowired
-    CapturingMailSender mail;
     Http https;
 
     @BeforeEach

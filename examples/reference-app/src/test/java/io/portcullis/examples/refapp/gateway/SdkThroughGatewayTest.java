@@ -11,7 +11,6 @@ import io.portcullis.client.PortcullisClient;
 import io.portcullis.client.RateLimitedException;
 import io.portcullis.client.TlsSettings;
 import io.portcullis.examples.refapp.Accounts;
-import io.portcullis.examples.refapp.CapturingMailSender;
 import io.portcullis.examples.refapp.Http;
 import io.portcullis.examples.refapp.ReferenceApp;
 import io.portcullis.testing.TestTls;
@@ -25,13 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The SDK against this app behind a real gateway over TLS + HTTP/2: the login + refresh flow with
@@ -39,31 +33,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * gateway (403 from its jwt policy, 429 from its rate limit) carrying the request id.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        classes = {ReferenceApp.class, SdkThroughGatewayTest.Beans.class},
+        classes = {ReferenceApp.class, BehindTheGateway.Beans.class},
         properties = {"refapp.gateway.enabled=true", "refapp.gateway.https-port=0", "refapp.tokens.access-ttl=3s"})
 @ActiveProfiles("test")
-class SdkThroughGatewayTest {
+class SdkThroughGatewayTest extends BehindTheGateway {
 
-    /** Captured mail, to verify the account the SDK logs in with. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Beans {
-        @Bean
-        @Primary
-        CapturingMailSender capturingMailSender() {
-            return new CapturingMailSender();
-        }
-    }
 
-    @DynamicPropertySource
-    static void tls(DynamicPropertyRegistry registry) {
-        registry.add("refapp.gateway.certificate", () -> TestTls.shared().chain.toString());
-        registry.add("refapp.gateway.private-key", () -> TestTls.shared().key.toString());
-    }
 
-    @Autowired
-    EmbeddedGateway gateway;
-    @Autowired
-    CapturingMailSender mail;
     @Autowired
     JdbcClient jdbc;
 
