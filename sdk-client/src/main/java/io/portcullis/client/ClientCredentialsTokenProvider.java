@@ -4,9 +4,7 @@ import io.portcullis.client.internal.TokenEndpoint;
 import io.portcullis.client.internal.Urls;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,8 +27,7 @@ public final class ClientCredentialsTokenProvider extends RefreshingTokenProvide
 
     private ClientCredentialsTokenProvider(Builder b) {
         super(b.clock, b.refreshBefore);
-        HttpClient http = TokenEndpoint.httpClient((b.tls == null ? TlsSettings.defaults() : b.tls).sslContext(), b.timeout);
-        this.endpoint = new TokenEndpoint(http, b.timeout);
+        this.endpoint = b.endpoint();
         this.tokenUri = b.tokenUri;
         Urls.requireSecure(tokenUri, b.allowCleartext, "tokenUrl"); // the client secret goes there
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
@@ -69,18 +66,13 @@ public final class ClientCredentialsTokenProvider extends RefreshingTokenProvide
     }
 
     /** Builds a {@link ClientCredentialsTokenProvider}. */
-    public static final class Builder {
+    public static final class Builder extends TokenEndpointSettings<Builder> {
         private final URI tokenUri;
         private final String clientId;
         private final String clientSecret;
         private String scope;
         private String audience;
-        private TlsSettings tls;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Duration refreshBefore = Duration.ofSeconds(30);
         private Duration defaultLifetime = Duration.ofMinutes(5);
-        private Clock clock = Clock.systemUTC();
-        private boolean allowCleartext;
 
         private Builder(String tokenUrl, String clientId, String clientSecret) {
             this.tokenUri = URI.create(Objects.requireNonNull(tokenUrl, "tokenUrl"));
@@ -100,34 +92,8 @@ public final class ClientCredentialsTokenProvider extends RefreshingTokenProvide
             return this;
         }
 
-        public Builder tls(TlsSettings v) {
-            tls = Objects.requireNonNull(v, "tls");
-            return this;
-        }
-
-        public Builder timeout(Duration v) {
-            timeout = Objects.requireNonNull(v, "timeout");
-            return this;
-        }
-
-        public Builder refreshBefore(Duration v) {
-            refreshBefore = Objects.requireNonNull(v, "refreshBefore");
-            return this;
-        }
-
         public Builder defaultLifetime(Duration v) {
             defaultLifetime = Objects.requireNonNull(v, "defaultLifetime");
-            return this;
-        }
-
-        /** Permits {@code http://} to hosts other than loopback (credentials travel in clear). */
-        public Builder allowCleartext() {
-            allowCleartext = true;
-            return this;
-        }
-
-        public Builder clock(Clock v) {
-            clock = Objects.requireNonNull(v, "clock");
             return this;
         }
 

@@ -4,9 +4,6 @@ import io.portcullis.client.internal.MiniJson;
 import io.portcullis.client.internal.TokenEndpoint;
 import io.portcullis.client.internal.Urls;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -29,8 +26,7 @@ public final class LoginTokenProvider extends RefreshingTokenProvider {
 
     private LoginTokenProvider(Builder b) {
         super(b.clock, b.refreshBefore);
-        HttpClient http = TokenEndpoint.httpClient((b.tls == null ? TlsSettings.defaults() : b.tls).sslContext(), b.timeout);
-        this.endpoint = new TokenEndpoint(http, b.timeout);
+        this.endpoint = b.endpoint();
         String base = b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl;
         this.loginUri = URI.create(base + b.loginPath);
         this.refreshUri = URI.create(base + b.refreshPath);
@@ -85,17 +81,12 @@ public final class LoginTokenProvider extends RefreshingTokenProvider {
     }
 
     /** Builds a {@link LoginTokenProvider}. */
-    public static final class Builder {
+    public static final class Builder extends TokenEndpointSettings<Builder> {
         private final String baseUrl;
         private String email;
         private String password;
         private String loginPath = "/auth/login";
         private String refreshPath = "/auth/refresh";
-        private TlsSettings tls;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Duration refreshBefore = Duration.ofSeconds(30);
-        private Clock clock = Clock.systemUTC();
-        private boolean allowCleartext;
 
         private Builder(String baseUrl) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -110,35 +101,6 @@ public final class LoginTokenProvider extends RefreshingTokenProvider {
         public Builder paths(String login, String refresh) {
             loginPath = Objects.requireNonNull(login, "login");
             refreshPath = Objects.requireNonNull(refresh, "refresh");
-            return this;
-        }
-
-        public Builder tls(TlsSettings v) {
-            tls = Objects.requireNonNull(v, "tls");
-            return this;
-        }
-
-        /** Connect and response timeout of each call to the auth endpoints (default 10 s). */
-        public Builder timeout(Duration v) {
-            timeout = Objects.requireNonNull(v, "timeout");
-            return this;
-        }
-
-        /** How long before expiry a token is replaced (default 30 s; use less than the token lifetime). */
-        public Builder refreshBefore(Duration v) {
-            refreshBefore = Objects.requireNonNull(v, "refreshBefore");
-            return this;
-        }
-
-        /** Permits {@code http://} to hosts other than loopback (credentials travel in clear). */
-        public Builder allowCleartext() {
-            allowCleartext = true;
-            return this;
-        }
-
-        /** The clock expiry is judged by (tests). */
-        public Builder clock(Clock v) {
-            clock = Objects.requireNonNull(v, "clock");
             return this;
         }
 
