@@ -12,7 +12,8 @@
 # (JWT from the verified-token cache + in-memory rate limit + security headers on every request).
 # Per target and case: requests/s, p50/p99 latency, server CPU microseconds per request (CPU time of
 # the proxy's processes / requests: the figure that survives a noisy machine), RSS after the case,
-# and Portcullis/nginx ratios from the same run. Raw rows and a Markdown table land in
+# and Portcullis/nginx ratios from the same run. Raw rows, a Markdown table and SVG charts (CPU per
+# request, requests/s, latency: cpu-per-request.svg, requests-per-second.svg, latency.svg) land in
 # benchmarks/results/load-<UTC time>/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -196,4 +197,5 @@ for case in ['h1', 'h2', 'hs', 'lat1']:
               f"{ratio('req_per_s')} | {ratio('cpu_us_per_req')} | {bad} |")
 PY
 cat "$out/summary.md"
+java -cp "$cp" io.portcullis.benchmarks.charts.BenchCharts "$tsv" >&2
 echo "raw: $tsv" >&2

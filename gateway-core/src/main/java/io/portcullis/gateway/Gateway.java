@@ -2,24 +2,19 @@ package io.portcullis.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.portcullis.gateway.internal.netty.GatewayRuntime;
-import io.portcullis.gateway.internal.netty.ServerInitializer;
 import io.portcullis.gateway.internal.netty.Transport;
-import io.portcullis.gateway.internal.tls.ServerTlsContexts;
+import io.portcullis.gateway.internal.netty.ListenerSockets;
+import io.portcullis.gateway.internal.policy.RetainedState;
 import io.portcullis.gateway.observe.GatewayMetrics;
+import io.portcullis.gateway.policy.BackendStatus;
 import io.portcullis.gateway.policy.PolicySpec;
 import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.gateway.policy.ProviderContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +52,12 @@ public final class Gateway implements AutoCloseable {
 
     private volatile GatewayConfig config;
     private final GatewayMetrics metrics;
-    private final AcmeHttpChallenges acme;
+    private final AcmeChallenges acme;
     private final Transport transport;
-    private final List<ServerTlsContexts> tls;
+    private final ListenerSockets listeners;
     private final GatewayRuntime.Prepared prepared;
+    /** The current configuration's upstream client certificates, read by the expiry gauges. */
+    private volatile Map<String, java.security.cert.X509Certificate> upstreamClientCertificates;
     private final ThreadPoolExecutor blocking;
     private final ScheduledThreadPoolExecutor timer;
     private final List<PolicyProvider> policyProviders;
@@ -67,46 +65,24 @@ public final class Gateway implements AutoCloseable {
     private volatile List<AutoCloseable> providerResources = new CopyOnWriteArrayList<>();
     /** Earlier configurations' resources, closed once their last request can no longer be running. */
     private final List<List<AutoCloseable>> retiredResources = new CopyOnWriteArrayList<>();
+    /** What the current configuration's policies keep across reloads (local rate-limit counters). */
+    private RetainedState retained = RetainedState.first();
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private GatewayRuntime runtime;
     private ScheduledExecutorService tlsReloader;
-    private final List<Channel> serverChannels = new ArrayList<>();
-    private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
     private boolean started;
     private boolean closed;
 
-    private Gateway(GatewayConfig config, MeterRegistry registry, AcmeHttpChallenges acme, Transport transport,
+    private Gateway(GatewayConfig config, MeterRegistry registry, AcmeChallenges acme, Transport transport,
                     List<PolicyProvider> policyProviders) {
         this.policyProviders = List.copyOf(policyProviders);
         this.config = config;
         this.metrics = new GatewayMetrics(registry);
         this.acme = acme;
         this.transport = transport;
-        List<ServerTlsContexts> contexts = new ArrayList<>();
-        for (int i = 0; i < config.listeners().size(); i++) {
-            ListenerConfig l = config.listeners().get(i);
-            if (l.tls() == null) {
-                contexts.add(null);
-                continue;
-            }
-            try {
-                contexts.add(ServerTlsContexts.create(l.tls(), l.name()));
-            } catch (ConfigException e) {
-                throw e.under("listeners[" + i + "].tls");
-            }
-        }
-        this.tls = contexts;
-        for (int i = 0; i < contexts.size(); i++) {
-            ServerTlsContexts t = contexts.get(i);
-            if (t != null) {
-                for (int c = 0; c < t.currentLeafCertificates().size(); c++) {
-                    int index = c;
-                    metrics.certificateExpiry(config.listeners().get(i).name(), c, () -> t.currentLeafCertificates().get(index));
-                }
-            }
-        }
+        this.listeners = new ListenerSockets(config.listeners(), metrics);
         this.blocking = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "portcullis-blocking");
             t.setDaemon(true);
@@ -120,11 +96,36 @@ public final class Gateway implements AutoCloseable {
         });
         this.timer.setRemoveOnCancelPolicy(true);
         this.prepared = prepare(config, registry);
+        trackUpstreamClientCertificates(prepared);
+    }
+
+    /**
+     * Points the expiry gauges at the configuration's upstream client certificates; a gauge of a
+     * certificate a reload removed reads NaN.
+     */
+    private void trackUpstreamClientCertificates(GatewayRuntime.Prepared p) {
+        upstreamClientCertificates = p.upstreamClientCertificates();
+        for (ClusterConfig cluster : p.config().clusters()) {
+            if (cluster.clientCertificate() != null) {
+                String id = GatewayRuntime.clientCertificateId(cluster.name(), cluster.clientCertificate());
+                metrics.upstreamCertificateExpiry(cluster.name(), cluster.clientCertificate().certificateChain().toString(),
+                        () -> upstreamClientCertificates.get(id));
+            }
+        }
+        for (RouteConfig route : p.config().routes()) {
+            UpstreamConfig up = route.upstream();
+            if (up != null && up.secure() && up.clientCertificate() != null) {
+                String id = GatewayRuntime.clientCertificateId(up.url().toString(), up.clientCertificate());
+                metrics.upstreamCertificateExpiry(up.url().toString(), up.clientCertificate().certificateChain().toString(),
+                        () -> upstreamClientCertificates.get(id));
+            }
+        }
     }
 
     private GatewayRuntime.Prepared prepare(GatewayConfig config, MeterRegistry meters) {
         try {
-            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer, providerResources), policyProviders);
+            return GatewayRuntime.prepare(config, providerContext(meters, blocking, timer, providerResources, retained),
+                    policyProviders);
         } catch (RuntimeException e) {
             // a policy may already have scheduled work (a JWKS fetch) or opened a client before a later one failed
             timer.shutdownNow();
@@ -154,7 +155,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static ProviderContext providerContext(MeterRegistry meters, ExecutorService blockingExecutor,
-                                                   ScheduledExecutorService timerExecutor, List<AutoCloseable> resources) {
+                                                   ScheduledExecutorService timerExecutor, List<AutoCloseable> resources,
+                                                   RetainedState retained) {
         return new ProviderContext() {
             @Override
             public MeterRegistry meterRegistry() {
@@ -180,6 +182,11 @@ public final class Gateway implements AutoCloseable {
             public void closeOnShutdown(AutoCloseable resource) {
                 resources.add(Objects.requireNonNull(resource, "resource"));
             }
+
+            @Override
+            public <T> T retained(String key, Class<T> type, Supplier<? extends T> create) {
+                return retained.get(key, type, create);
+            }
         };
     }
 
@@ -189,7 +196,7 @@ public final class Gateway implements AutoCloseable {
 
     /** A gateway for an already built configuration (the YAML and Spring front ends use this). */
     public static Gateway create(GatewayConfig config, MeterRegistry registry) {
-        return create(config, registry, List.of(), AcmeHttpChallenges.NONE);
+        return create(config, registry, List.of(), AcmeChallenges.NONE);
     }
 
     /**
@@ -197,7 +204,7 @@ public final class Gateway implements AutoCloseable {
      * beans) besides those found by {@link java.util.ServiceLoader}, and the ACME challenges to answer.
      */
     public static Gateway create(GatewayConfig config, MeterRegistry registry, List<PolicyProvider> policyProviders,
-                                 AcmeHttpChallenges acme) {
+                                 AcmeChallenges acme) {
         return new Gateway(Objects.requireNonNull(config, "config"), registry == null ? new CompositeMeterRegistry() : registry,
                 Objects.requireNonNull(acme, "acme"), Transport.best(), Objects.requireNonNull(policyProviders, "policyProviders"));
     }
@@ -225,53 +232,28 @@ public final class Gateway implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            for (ServerTlsContexts t : tls) {
-                if (t != null) {
-                    t.startWatching(tlsReloader);
-                }
-            }
-            for (int i = 0; i < config.listeners().size(); i++) {
-                ListenerConfig l = config.listeners().get(i);
-                ServerBootstrap b = new ServerBootstrap()
-                        .group(boss, workers)
-                        .channel(transport.serverChannel())
-                        .option(ChannelOption.SO_BACKLOG, 1024)
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childOption(ChannelOption.SO_KEEPALIVE, true)
-                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                        .childHandler(new ServerInitializer(runtime, l, tls.get(i)));
-                Channel ch;
-                try {
-                    ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
-                } catch (Exception e) { // Netty rethrows the bind's IOException unchecked: catch it too
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    throw new IllegalStateException("listener '" + l.name() + "' cannot bind " + l.host() + ":"
-                            + l.port() + ": " + e.getMessage(), e);
-                }
-                serverChannels.add(ch);
-                InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-                addresses.put(l.name(), bound);
-                LOG.info("Portcullis listener '{}' ({}) on {} [{}{}]", l.name(), l.mode(), bound, transport.name(),
-                        tls.get(i) == null ? "" : tls.get(i).openSsl() ? ", BoringSSL" : ", JDK TLS");
-            }
+            listeners.start(transport, boss, workers, runtime, tlsReloader);
         } catch (RuntimeException e) {
             shutdown(Duration.ZERO);
             throw e;
         }
-        return Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
+        return listeners.addresses();
     }
 
     /**
      * Puts a new configuration in force without dropping anything: new requests use its routes,
-     * policies, trusted proxies, health path and request-id rule; requests in flight finish with the
-     * configuration they started with; connections and listeners stay open. The new configuration
-     * is compiled first: if it is invalid, a {@link ConfigException} names the field and the running
-     * configuration stays. Listeners, limits, timeouts and ioThreads cannot change this way (a
-     * {@link ConfigException} says so): they need a restart. Call it from any thread but an event
-     * loop: it waits until every loop has switched.
+     * policies, limits, timeouts, trusted proxies, health path and request-id rule; requests in flight
+     * finish with the configuration they started with. Listeners are matched by address and port: one
+     * still configured keeps its socket and open connections, and its new settings (TLS certificates,
+     * connection limits, IP rules, mode) apply to the connections it accepts next; a new address is
+     * bound; a listener no longer configured stops accepting and its connections wind down as in a
+     * graceful shutdown. Limits and timeouts that shape a connection (header sizes, HTTP/2 settings,
+     * handshake timeout) apply to connections opened after the reload.
+     *
+     * <p>Everything is checked first (policies compiled, certificates read, new ports bound): if
+     * anything fails, a {@link ConfigException} names the field and the running configuration stays
+     * untouched. Only {@code ioThreads} needs a restart. Call it from any thread but an event loop: it
+     * waits until every loop has switched.
      */
     public synchronized void reload(GatewayConfig next) {
         Objects.requireNonNull(next, "config");
@@ -279,22 +261,28 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is not running");
         }
         GatewayConfig now = config;
-        requireUnchanged("listeners", now.listeners(), next.listeners());
-        requireUnchanged("limits", now.limits(), next.limits());
-        requireUnchanged("timeouts", now.timeouts(), next.timeouts());
-        requireUnchanged("ioThreads", now.ioThreads(), next.ioThreads());
+        ConfigException.check(now.ioThreads() == next.ioThreads(), "ioThreads",
+                "changed (from " + now.ioThreads() + " to " + next.ioThreads() + "); event-loop threads need a restart");
+        ListenerSockets.Plan sockets = listeners.plan(next.listeners());
         // the new policies get resources of their own: a failed reload closes only those, a good one
         // retires the old ones once no request that started before it can still be running
         List<AutoCloseable> nextResources = new CopyOnWriteArrayList<>();
+        RetainedState nextRetained = retained.successor();
         GatewayRuntime.Prepared p;
         try {
-            p = GatewayRuntime.prepare(next, providerContext(metrics.registry(), blocking, timer, nextResources), policyProviders);
+            p = GatewayRuntime.prepare(next, providerContext(metrics.registry(), blocking, timer, nextResources, nextRetained),
+                    policyProviders);
+            listeners.bindNew(sockets);
         } catch (RuntimeException e) {
+            listeners.discard(sockets);
             close(nextResources);
             throw e;
         }
         runtime.swap(p);
+        listeners.commit(sockets);
         config = next;
+        retained = nextRetained;
+        trackUpstreamClientCertificates(p);
         List<AutoCloseable> retired = providerResources;
         providerResources = nextResources;
         if (!retired.isEmpty()) {
@@ -305,17 +293,18 @@ public final class Gateway implements AutoCloseable {
                 }
             }, now.timeouts().request().toNanos(), TimeUnit.NANOSECONDS);
         }
-        LOG.info("Configuration reloaded: {} route(s), {} gateway-wide polic{}", next.routes().size(),
-                next.policies().size(), next.policies().size() == 1 ? "y" : "ies");
+        LOG.info("Configuration reloaded: {} listener(s), {} route(s), {} gateway-wide polic{}", next.listeners().size(),
+                next.routes().size(), next.policies().size(), next.policies().size() == 1 ? "y" : "ies");
     }
 
-    private static void requireUnchanged(String field, Object now, Object next) {
-        ConfigException.check(Objects.equals(now, next), field, "changed; a reload applies routes, policies, "
-                + "trustedProxies, healthPath and trustIncomingRequestId (listeners, limits, timeouts and ioThreads need a restart)");
+    /** The bound address of every listener by name, in configuration order (empty before {@link #start()}). */
+    public synchronized Map<String, InetSocketAddress> addresses() {
+        return listeners.addresses();
     }
 
     /** The bound address of a listener, after {@link #start()}. */
     public synchronized InetSocketAddress address(String listenerName) {
+        Map<String, InetSocketAddress> addresses = listeners.addresses();
         InetSocketAddress a = addresses.get(listenerName);
         if (a == null) {
             throw new IllegalArgumentException("no started listener named '" + listenerName + "' (have " + addresses.keySet() + ")");
@@ -323,9 +312,23 @@ public final class Gateway implements AutoCloseable {
         return a;
     }
 
+    /**
+     * The services the current configuration's policies depend on (the Redis connections of
+     * {@code backend: redis} rate limits), with their state now; empty once closed. For health checks.
+     */
+    public List<BackendStatus> backends() {
+        List<BackendStatus> out = new ArrayList<>();
+        for (AutoCloseable r : providerResources) {
+            if (r instanceof BackendStatus b) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
     /** Whether {@link #start()} succeeded and {@link #close()} has not been called. */
     public synchronized boolean isRunning() {
-        return started && !closed && !serverChannels.isEmpty();
+        return started && !closed && listeners.anyBound();
     }
 
     /**
@@ -343,9 +346,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Channel ch : serverChannels) {
-            ch.close().syncUninterruptibly();
-        }
+        listeners.closeSockets();
         if (runtime != null) {
             runtime.startDraining();
             long deadline = System.nanoTime() + drain.toNanos();
@@ -368,11 +369,7 @@ public final class Gateway implements AutoCloseable {
         timer.shutdownNow();
         closeProviderResources();
         blocking.shutdownNow();
-        for (ServerTlsContexts t : tls) {
-            if (t != null) {
-                t.close();
-            }
-        }
+        listeners.closeTls();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -392,10 +389,12 @@ public final class Gateway implements AutoCloseable {
         private String healthPath = "/healthz";
         private boolean trustIncomingRequestId = true;
         private MeterRegistry meterRegistry;
-        private AcmeHttpChallenges acme = AcmeHttpChallenges.NONE;
+        private AcmeChallenges acme = AcmeChallenges.NONE;
         private final List<PolicyProvider> policyProviders = new ArrayList<>();
         private boolean nio;
         private final List<PolicySpec> policies = new ArrayList<>();
+        private final List<ClusterConfig> clusters = new ArrayList<>();
+        private CompressionConfig compression = CompressionConfig.disabled();
 
         private Builder() {
         }
@@ -411,11 +410,15 @@ public final class Gateway implements AutoCloseable {
             healthPath = c.healthPath();
             trustIncomingRequestId = c.trustIncomingRequestId();
             policies.addAll(c.policies());
+            clusters.addAll(c.clusters());
+            compression = c.compression();
             return this;
         }
 
         public Builder listener(ListenerConfig l) { listeners.add(Objects.requireNonNull(l, "listener")); return this; }
         public Builder route(RouteConfig r) { routes.add(Objects.requireNonNull(r, "route")); return this; }
+        /** Adds a named cluster of upstream endpoints; routes target it with {@link RouteConfig.Builder#toCluster}. */
+        public Builder cluster(ClusterConfig c) { clusters.add(Objects.requireNonNull(c, "cluster")); return this; }
         public Builder limits(Limits v) { limits = Objects.requireNonNull(v, "limits"); return this; }
         public Builder timeouts(Timeouts v) { timeouts = Objects.requireNonNull(v, "timeouts"); return this; }
         public Builder trustedProxies(String... cidrs) { trustedProxies.addAll(List.of(cidrs)); return this; }
@@ -425,8 +428,10 @@ public final class Gateway implements AutoCloseable {
         public Builder trustIncomingRequestId(boolean v) { trustIncomingRequestId = v; return this; }
         /** Appends a gateway-wide policy: it runs before every route's chain and also sees 404 responses. */
         public Builder policy(PolicySpec v) { policies.add(Objects.requireNonNull(v, "policy")); return this; }
+        /** Response compression for every route that sets none of its own; off by default. */
+        public Builder compression(CompressionConfig v) { compression = Objects.requireNonNull(v, "compression"); return this; }
         public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
-        public Builder acmeHttpChallenges(AcmeHttpChallenges v) { acme = Objects.requireNonNull(v, "acme"); return this; }
+        public Builder acmeChallenges(AcmeChallenges v) { acme = Objects.requireNonNull(v, "acme"); return this; }
         /** A policy type supplied in code, besides those found by {@link java.util.ServiceLoader}. */
         public Builder policyProvider(PolicyProvider v) { policyProviders.add(Objects.requireNonNull(v, "policyProvider")); return this; }
         /** Forces the NIO transport even where native epoll is available (tests, diagnostics). */
@@ -434,7 +439,7 @@ public final class Gateway implements AutoCloseable {
 
         public GatewayConfig buildConfig() {
             return new GatewayConfig(listeners, routes, limits, timeouts, trustedProxies, ioThreads, healthPath,
-                    trustIncomingRequestId, policies);
+                    trustIncomingRequestId, policies, clusters, compression);
         }
 
         public Gateway build() {

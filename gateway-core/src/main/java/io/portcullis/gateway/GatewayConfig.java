@@ -24,6 +24,8 @@ import java.util.Set;
  * @param trustIncomingRequestId keep a well-formed incoming {@code X-Request-Id} instead of generating one
  * @param policies               gateway-wide policies: run before every route's own, and the only ones
  *                               that see responses made when no route matched (404)
+ * @param clusters               named groups of upstream endpoints that routes refer to by name
+ * @param compression            response compression for routes that set none; off by default
  */
 public record GatewayConfig(
         List<ListenerConfig> listeners,
@@ -34,7 +36,17 @@ public record GatewayConfig(
         int ioThreads,
         String healthPath,
         boolean trustIncomingRequestId,
-        List<PolicySpec> policies) {
+        List<PolicySpec> policies,
+        List<ClusterConfig> clusters,
+        CompressionConfig compression) {
+
+    /** Without clusters or compression. */
+    public GatewayConfig(List<ListenerConfig> listeners, List<RouteConfig> routes, Limits limits, Timeouts timeouts,
+                         List<String> trustedProxies, int ioThreads, String healthPath, boolean trustIncomingRequestId,
+                         List<PolicySpec> policies) {
+        this(listeners, routes, limits, timeouts, trustedProxies, ioThreads, healthPath, trustIncomingRequestId,
+                policies, null, null);
+    }
 
     public GatewayConfig {
         listeners = List.copyOf(ConfigException.required(listeners, "listeners", "at least one listener"));
@@ -47,10 +59,20 @@ public record GatewayConfig(
             check(l.port() == 0 || bound.add(l.host() + ":" + l.port()), "listeners[" + i + "].port",
                     l.port() + " is already used by another listener on " + l.host());
         }
+        clusters = List.copyOf(clusters == null ? List.of() : clusters);
+        Set<String> clusterNames = new HashSet<>();
+        for (int i = 0; i < clusters.size(); i++) {
+            check(clusterNames.add(clusters.get(i).name()), "clusters[" + i + "].name",
+                    "'" + clusters.get(i).name() + "' is used twice");
+        }
         routes = List.copyOf(routes == null ? List.of() : routes);
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < routes.size(); i++) {
-            check(ids.add(routes.get(i).id()), "routes[" + i + "].id", "'" + routes.get(i).id() + "' is used twice");
+            RouteConfig r = routes.get(i);
+            check(ids.add(r.id()), "routes[" + i + "].id", "'" + r.id() + "' is used twice");
+            check(r.cluster() == null || clusterNames.contains(r.cluster()), "routes[" + i + "].cluster",
+                    "'" + r.cluster() + "' is not a defined cluster (expected one of: "
+                            + clusters.stream().map(ClusterConfig::name).sorted().toList() + ")");
         }
         limits = limits == null ? Limits.defaults() : limits;
         for (int i = 0; i < listeners.size(); i++) {
@@ -70,6 +92,7 @@ public record GatewayConfig(
             }
         }
         policies = List.copyOf(policies == null ? List.of() : policies);
+        compression = compression == null ? CompressionConfig.disabled() : compression;
         check(ioThreads >= 0, "ioThreads", ioThreads + " (expected: >= 0; 0 = one per core)");
         check(healthPath == null || (healthPath.startsWith("/") && !healthPath.contains("?")), "healthPath",
                 "'" + healthPath + "' (expected: a path starting with /, or none)");

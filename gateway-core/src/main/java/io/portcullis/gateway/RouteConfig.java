@@ -3,6 +3,7 @@ package io.portcullis.gateway;
 import static io.portcullis.gateway.ConfigException.check;
 
 import io.portcullis.gateway.policy.PolicySpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,11 +25,18 @@ import java.util.Set;
  * @param path                path starting with {@code /}
  * @param pathMatch           {@link PathMatch#EXACT} or {@link PathMatch#PREFIX}
  * @param methods             upper-case methods; empty = any
- * @param upstream            where matching requests are proxied
+ * @param upstream            where matching requests are proxied (one origin); null when {@code cluster} is set
  * @param rewrite             how the path is changed before forwarding
  * @param rewriteTo           the new prefix for {@link Rewrite#REPLACE_PREFIX}
  * @param maxRequestBodyBytes overrides {@link Limits#maxRequestBodyBytes()} for this route; null keeps it
  * @param policies            this route's policy chain, run in order after the gateway-wide policies
+ * @param cluster             the name of the {@link ClusterConfig} matching requests go to; null when
+ *                            {@code upstream} is set (exactly one of the two)
+ * @param upstreamConnectTimeout  overrides the cluster's (or the gateway's) upstream connect timeout; null keeps it
+ * @param upstreamResponseTimeout overrides the cluster's (or the gateway's) upstream response timeout; null keeps it
+ * @param websocket           whether WebSocket upgrades are proxied on this route (default true); when
+ *                            false an upgrade request is refused with 403
+ * @param compression         response compression for this route; null uses {@link GatewayConfig#compression()}
  */
 public record RouteConfig(
         String id,
@@ -40,7 +48,12 @@ public record RouteConfig(
         Rewrite rewrite,
         String rewriteTo,
         Long maxRequestBodyBytes,
-        List<PolicySpec> policies) {
+        List<PolicySpec> policies,
+        String cluster,
+        Duration upstreamConnectTimeout,
+        Duration upstreamResponseTimeout,
+        boolean websocket,
+        CompressionConfig compression) {
 
     /** How a route's path matches. */
     public enum PathMatch { EXACT, PREFIX }
@@ -78,7 +91,13 @@ public record RouteConfig(
             }
         }
         methods = Set.copyOf(m);
-        ConfigException.required(upstream, "upstream", "an upstream URL");
+        check(upstream != null || cluster != null, "upstream", "missing (expected: an upstream URL, or a cluster name)");
+        check(upstream == null || cluster == null, "cluster", "set together with upstream (expected: one of the two)");
+        check(cluster == null || !cluster.isBlank(), "cluster", "blank (expected: a cluster name)");
+        check(upstreamConnectTimeout == null || (!upstreamConnectTimeout.isNegative() && !upstreamConnectTimeout.isZero()),
+                "upstreamConnectTimeout", upstreamConnectTimeout + " (expected: > 0)");
+        check(upstreamResponseTimeout == null || (!upstreamResponseTimeout.isNegative() && !upstreamResponseTimeout.isZero()),
+                "upstreamResponseTimeout", upstreamResponseTimeout + " (expected: > 0)");
         rewrite = rewrite == null ? Rewrite.NONE : rewrite;
         if (rewrite == Rewrite.REPLACE_PREFIX) {
             check(rewriteTo != null && rewriteTo.startsWith("/"), "rewriteTo",
@@ -89,6 +108,26 @@ public record RouteConfig(
         check(maxRequestBodyBytes == null || maxRequestBodyBytes >= 0, "maxRequestBodyBytes",
                 maxRequestBodyBytes + " (expected: >= 0)");
         policies = List.copyOf(policies == null ? List.of() : policies);
+    }
+
+    /** A route to a single upstream, with the cluster's timeouts, WebSocket allowed and the gateway's compression. */
+    public RouteConfig(String id, List<String> hosts, String path, PathMatch pathMatch, Set<String> methods,
+                       UpstreamConfig upstream, Rewrite rewrite, String rewriteTo, Long maxRequestBodyBytes,
+                       List<PolicySpec> policies) {
+        this(id, hosts, path, pathMatch, methods, upstream, rewrite, rewriteTo, maxRequestBodyBytes, policies,
+                null, null, null, true, null);
+    }
+
+    /** This route with WebSocket upgrades allowed or refused. */
+    public RouteConfig withWebsocket(boolean v) {
+        return new RouteConfig(id, hosts, path, pathMatch, methods, upstream, rewrite, rewriteTo, maxRequestBodyBytes,
+                policies, cluster, upstreamConnectTimeout, upstreamResponseTimeout, v, compression);
+    }
+
+    /** This route with its own compression settings (null: the gateway's). */
+    public RouteConfig withCompression(CompressionConfig v) {
+        return new RouteConfig(id, hosts, path, pathMatch, methods, upstream, rewrite, rewriteTo, maxRequestBodyBytes,
+                policies, cluster, upstreamConnectTimeout, upstreamResponseTimeout, websocket, v);
     }
 
     private static boolean hasDotSegment(String p) {
@@ -127,6 +166,11 @@ public record RouteConfig(
         private String rewriteTo;
         private Long maxRequestBodyBytes;
         private final List<PolicySpec> policies = new ArrayList<>();
+        private String cluster;
+        private Duration upstreamConnectTimeout;
+        private Duration upstreamResponseTimeout;
+        private boolean websocket = true;
+        private CompressionConfig compression;
 
         private Builder(String path, PathMatch pathMatch) {
             this.path = path;
@@ -136,18 +180,27 @@ public record RouteConfig(
         public Builder id(String v) { id = v; return this; }
         public Builder host(String... v) { hosts.addAll(List.of(v)); return this; }
         public Builder methods(String... v) { methods.addAll(List.of(v)); return this; }
-        public Builder to(String url) { upstream = UpstreamConfig.of(url); return this; }
-        public Builder to(UpstreamConfig v) { upstream = Objects.requireNonNull(v, "upstream"); return this; }
+        public Builder to(String url) { upstream = UpstreamConfig.of(url); cluster = null; return this; }
+        public Builder to(UpstreamConfig v) { upstream = Objects.requireNonNull(v, "upstream"); cluster = null; return this; }
+        /** Sends matching requests to the cluster named {@code name} (see {@link GatewayConfig#clusters()}). */
+        public Builder toCluster(String name) { cluster = Objects.requireNonNull(name, "cluster"); upstream = null; return this; }
+        public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
+        public Builder upstreamResponseTimeout(Duration v) { upstreamResponseTimeout = v; return this; }
         public Builder stripPrefix() { rewrite = Rewrite.STRIP_PREFIX; rewriteTo = null; return this; }
         public Builder replacePrefix(String v) { rewrite = Rewrite.REPLACE_PREFIX; rewriteTo = v; return this; }
         public Builder maxRequestBodyBytes(long v) { maxRequestBodyBytes = v; return this; }
         /** Appends a policy to this route's chain. */
         public Builder policy(PolicySpec v) { policies.add(Objects.requireNonNull(v, "policy")); return this; }
+        /** Allows (default) or refuses (403) WebSocket upgrades on this route. */
+        public Builder websocket(boolean v) { websocket = v; return this; }
+        /** This route's compression; unset uses the gateway-wide setting. */
+        public Builder compression(CompressionConfig v) { compression = v; return this; }
 
         public RouteConfig build() {
             String routeId = id != null ? id : (hosts.isEmpty() ? "" : String.join(",", hosts)) + path;
             return new RouteConfig(routeId, hosts, path, pathMatch, methods, upstream, rewrite, rewriteTo,
-                    maxRequestBodyBytes, policies);
+                    maxRequestBodyBytes, policies, cluster, upstreamConnectTimeout, upstreamResponseTimeout, websocket,
+                    compression);
         }
     }
 }

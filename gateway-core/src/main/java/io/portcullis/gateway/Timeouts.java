@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param request           whole exchange, from the request head to the last response byte; 504 if the
  *                          response has not started, otherwise the response is aborted
  * @param drain             graceful shutdown: how long in-flight requests may finish before connections close
+ * @param websocketIdle     a WebSocket tunnel with no byte in either direction for this long is closed
  */
 public record Timeouts(
         Duration tlsHandshake,
@@ -29,11 +30,12 @@ public record Timeouts(
         Duration upstreamConnect,
         Duration upstreamResponse,
         Duration request,
-        Duration drain) {
+        Duration drain,
+        Duration websocketIdle) {
 
     private static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20),
             Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(5),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30), Duration.ofMinutes(5));
 
     public Timeouts {
         positive(tlsHandshake, "tlsHandshake");
@@ -45,6 +47,7 @@ public record Timeouts(
         positive(request, "request");
         Objects.requireNonNull(drain, "drain");
         check(!drain.isNegative(), "drain", drain + " (expected: >= 0)");
+        positive(websocketIdle, "websocketIdle");
     }
 
     private static void positive(Duration d, String field) {
@@ -52,7 +55,8 @@ public record Timeouts(
         check(!d.isNegative() && !d.isZero(), field, d + " (expected: > 0)");
     }
 
-    /** TLS 10 s, request headers 20 s, idle 75 s, client idle 60 s, upstream connect 5 s, upstream response 60 s, request 5 min, drain 30 s. */
+    /** TLS 10 s, request headers 20 s, idle 75 s, client idle 60 s, upstream connect 5 s, upstream response 60 s, request 5 min, drain 30 s,
+     * WebSocket idle 5 min. */
     public static Timeouts defaults() {
         return DEFAULTS;
     }
@@ -75,6 +79,7 @@ public record Timeouts(
         private Duration upstreamResponse;
         private Duration request;
         private Duration drain;
+        private Duration websocketIdle;
 
         private Builder(Timeouts from) {
             tlsHandshake = from.tlsHandshake;
@@ -85,6 +90,7 @@ public record Timeouts(
             upstreamResponse = from.upstreamResponse;
             request = from.request;
             drain = from.drain;
+            websocketIdle = from.websocketIdle;
         }
 
         public Builder tlsHandshake(Duration v) { tlsHandshake = v; return this; }
@@ -95,9 +101,10 @@ public record Timeouts(
         public Builder upstreamResponse(Duration v) { upstreamResponse = v; return this; }
         public Builder request(Duration v) { request = v; return this; }
         public Builder drain(Duration v) { drain = v; return this; }
+        public Builder websocketIdle(Duration v) { websocketIdle = v; return this; }
 
         public Timeouts build() {
-            return new Timeouts(tlsHandshake, requestHeaders, idle, clientIdle, upstreamConnect, upstreamResponse, request, drain);
+            return new Timeouts(tlsHandshake, requestHeaders, idle, clientIdle, upstreamConnect, upstreamResponse, request, drain, websocketIdle);
         }
     }
 }

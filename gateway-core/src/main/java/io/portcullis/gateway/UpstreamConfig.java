@@ -5,7 +5,6 @@ import static io.portcullis.gateway.ConfigException.check;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Where a route sends its requests: one HTTP/1.1 origin, reached over keep-alive connections.
@@ -18,28 +17,31 @@ import java.util.Locale;
  *                            own authority (false, like nginx's default {@code proxy_set_header Host $proxy_host})
  * @param clientCertificate   for https: the certificate and key the gateway presents to the upstream (mutual
  *                            TLS to the upstream), or null
+ * @param sni                 for https: the TLS SNI name, also the name the upstream's certificate is verified
+ *                            against, instead of the URL's host; null uses the host (no SNI for an IP address)
  */
-public record UpstreamConfig(URI url, Path trustedCertificates, boolean preserveHost, CertificateConfig clientCertificate) {
+public record UpstreamConfig(URI url, Path trustedCertificates, boolean preserveHost, CertificateConfig clientCertificate,
+                             String sni) {
 
     /** Without a client certificate. */
     public UpstreamConfig(URI url, Path trustedCertificates, boolean preserveHost) {
-        this(url, trustedCertificates, preserveHost, null);
+        this(url, trustedCertificates, preserveHost, null, null);
+    }
+
+    /** With the URL's host as SNI name. */
+    public UpstreamConfig(URI url, Path trustedCertificates, boolean preserveHost, CertificateConfig clientCertificate) {
+        this(url, trustedCertificates, preserveHost, clientCertificate, null);
     }
 
     public UpstreamConfig {
-        ConfigException.required(url, "url", "http://host[:port] or https://host[:port]");
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        check(scheme.equals("http") || scheme.equals("https"), "url",
-                "'" + url + "' (expected: scheme http or https)");
-        check(url.getHost() != null && !url.getHost().isEmpty(), "url", "'" + url + "' has no host");
-        check(url.getRawPath() == null || url.getRawPath().isEmpty() || url.getRawPath().equals("/"), "url",
-                "'" + url + "' has a path (expected: none; use the route's stripPrefix/replacePrefix)");
-        check(url.getRawQuery() == null && url.getRawFragment() == null && url.getRawUserInfo() == null, "url",
-                "'" + url + "' (expected: no user info, query or fragment)");
+        String scheme = OriginUrls.check(url);
         check(trustedCertificates == null || scheme.equals("https"), "trustedCertificates",
                 "set for a plain http upstream (expected: only with https)");
         check(clientCertificate == null || scheme.equals("https"), "clientCertificate",
                 "set for a plain http upstream (expected: only with https)");
+        check(sni == null || scheme.equals("https"), "sni", "set for a plain http upstream (expected: only with https)");
+        check(sni == null || ClusterConfig.validSni(sni), "sni",
+                "'" + sni + "' (expected: a DNS host name such as upstream.example.com; SNI cannot carry an IP address)");
     }
 
     /** An upstream at {@code url}, with default trust and the client's Host preserved. */
@@ -52,34 +54,38 @@ public record UpstreamConfig(URI url, Path trustedCertificates, boolean preserve
     }
 
     public boolean secure() {
-        return url.getScheme().equalsIgnoreCase("https");
+        return OriginUrls.secure(url);
     }
 
+    /** The host, without IPv6 brackets. */
     public String host() {
-        String h = url.getHost();
-        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        return OriginUrls.host(url);
     }
 
     public int port() {
-        return url.getPort() > 0 ? url.getPort() : secure() ? 443 : 80;
+        return OriginUrls.port(url);
     }
 
     /** The authority as sent in {@code Host} when the client's is not preserved. */
     public String authority() {
-        boolean defaultPort = url.getPort() < 0 || url.getPort() == (secure() ? 443 : 80);
-        return defaultPort ? url.getHost() : url.getHost() + ":" + url.getPort();
+        return OriginUrls.authority(url);
     }
 
     public UpstreamConfig withTrustedCertificates(Path caBundle) {
-        return new UpstreamConfig(url, caBundle, preserveHost, clientCertificate);
+        return new UpstreamConfig(url, caBundle, preserveHost, clientCertificate, sni);
     }
 
     public UpstreamConfig withPreserveHost(boolean preserve) {
-        return new UpstreamConfig(url, trustedCertificates, preserve, clientCertificate);
+        return new UpstreamConfig(url, trustedCertificates, preserve, clientCertificate, sni);
     }
 
     /** Presents {@code certificate} to the upstream (mutual TLS). */
     public UpstreamConfig withClientCertificate(CertificateConfig certificate) {
-        return new UpstreamConfig(url, trustedCertificates, preserveHost, certificate);
+        return new UpstreamConfig(url, trustedCertificates, preserveHost, certificate, sni);
+    }
+
+    /** Sends {@code name} as TLS SNI and verifies the upstream's certificate against it. */
+    public UpstreamConfig withSni(String name) {
+        return new UpstreamConfig(url, trustedCertificates, preserveHost, clientCertificate, name);
     }
 }

@@ -120,7 +120,9 @@ class ErrorResponsesTest {
 
     @Test
     void upstreamRefused_is502() throws Exception {
-        assertProblem(send("GET /refused HTTP/1.1\r\nHost: a\r\n\r\n"), 502);
+        RawHttp.Result r = send("GET /refused HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertProblem(r, 502);
+        assertThat(r.body()).as("a local upstream is named").contains("the upstream 127.0.0.1:" + closedPort + " on this host");
     }
 
     @Test

@@ -75,6 +75,25 @@ class GatewayConfigTest {
     }
 
     @Test
+    void compression_isOffByDefault_andValidated() {
+        assertThat(Gateway.builder().listener(ListenerConfig.http(0)).buildConfig().compression().enabled()).isFalse();
+        assertThat(Timeouts.defaults().websocketIdle()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(RouteConfig.prefix("/").to("http://a").build().websocket()).isTrue();
+        CompressionConfig gzip = CompressionConfig.gzip();
+        assertThat(gzip.compressible("application/json; charset=UTF-8")).isTrue();
+        assertThat(gzip.compressible("Text/HTML")).isTrue();
+        assertThat(gzip.compressible("application/problem+json")).isTrue();
+        assertThat(gzip.compressible("application/jsonx")).isFalse();
+        assertThat(gzip.compressible("image/png")).isFalse();
+        assertThatThrownBy(() -> gzip.withLevel(10)).isInstanceOf(ConfigException.class)
+                .hasMessage("level: 10 (expected: 1 to 9)");
+        assertThatThrownBy(() -> gzip.withTypes(java.util.List.of("text/*", "json"))).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("types[1]: 'json'");
+        assertThatThrownBy(() -> gzip.withMinSize(-1)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("minSize: ");
+    }
+
+    @Test
     void trustedProxies_mustBeCidrs() {
         assertThatThrownBy(() -> Gateway.builder().listener(ListenerConfig.http(0)).trustedProxies("10.0.0.0/33").build())
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("trustedProxies[0]: ");

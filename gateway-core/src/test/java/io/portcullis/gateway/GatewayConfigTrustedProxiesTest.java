@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class GatewayConfigTrustedProxiesTest {
 
     private static GatewayConfig withProxies(List<String> proxies) {
-        return new GatewayConfig(List.of(ListenerConfig.http(8080)), List.of(), null, null, proxies, 0, null, false, null);
+        return new GatewayConfig(List.of(ListenerConfig.http(8080)), List.of(), null, null, proxies, 0, null, false, null, null, null);
     }
 
     @Test

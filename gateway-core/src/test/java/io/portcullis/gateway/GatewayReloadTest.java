@@ -92,20 +92,36 @@ class GatewayReloadTest {
     }
 
     @Test
-    void invalidOrRestartOnlyChanges_areRejected_andTheOldConfigurationStays() throws Exception {
+    void invalidOrThreadChanges_areRejected_andTheOldConfigurationStays() throws Exception {
         assertThatThrownBy(() -> gateway.reload(config(b, PolicySpec.of("rate-limit", Map.of("requests", 0, "per", "1m")))))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("policies[0].settings.requests");
-        GatewayConfig otherListener = Gateway.builder().config(config(b))
-                .listener(ListenerConfig.http(0).named("second").bind("127.0.0.1")).buildConfig();
-        assertThatThrownBy(() -> gateway.reload(otherListener)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("listeners: changed").hasMessageContaining("need a restart");
-        GatewayConfig otherLimits = Gateway.builder().config(config(b))
-                .limits(Limits.builder().maxHeaderCount(7).build()).buildConfig();
-        assertThatThrownBy(() -> gateway.reload(otherLimits)).hasMessageStartingWith("limits: changed");
+        GatewayConfig otherThreads = Gateway.builder().config(config(b)).ioThreads(5).buildConfig();
+        assertThatThrownBy(() -> gateway.reload(otherThreads)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("ioThreads: changed").hasMessageContaining("need a restart");
         try (RawHttp raw = new RawHttp("127.0.0.1", gateway.address("http").getPort())) {
             assertThat(get(raw, "/echo")).contains("127.0.0.1:" + a.port());
         }
         assertThat(gateway.config()).isEqualTo(first);
+    }
+
+    @Test
+    void localRateLimitCounters_surviveAReloadThatKeepsTheLimit_andRestartWhenItChanges() throws Exception {
+        PolicySpec three = PolicySpec.of("rate-limit", Map.of("requests", 3, "per", "1m"));
+        gateway.reload(config(a, three));
+        try (RawHttp raw = new RawHttp("127.0.0.1", gateway.address("http").getPort())) {
+            for (int i = 0; i < 3; i++) {
+                get(raw, "/echo");
+            }
+            gateway.reload(config(b, three)); // another upstream, the same limit
+            assertThat(raw.send("GET /echo HTTP/1.1\r\nHost: gw\r\n\r\n").readResponse().status())
+                    .as("the fourth request in the window, after the reload").isEqualTo(429);
+            assertThatThrownBy(() -> gateway.reload(config(b, three, PolicySpec.of("no-such-type", Map.of()))))
+                    .isInstanceOf(ConfigException.class);
+            assertThat(raw.send("GET /echo HTTP/1.1\r\nHost: gw\r\n\r\n").readResponse().status())
+                    .as("a failed reload keeps the counters too").isEqualTo(429);
+            gateway.reload(config(b, PolicySpec.of("rate-limit", Map.of("requests", 4, "per", "1m"))));
+            assertThat(get(raw, "/echo")).as("a changed limit starts afresh").contains("127.0.0.1:" + b.port());
+        }
     }
 
     /** {@code test-resource}: a policy that asks the gateway to close a resource named {@code name}. */

@@ -20,7 +20,7 @@ class RedirectListenerTest {
         Map<String, String> challenges = Map.of("tok_EN-123", "tok_EN-123.thumbprint");
         gateway = Gateway.builder()
                 .listener(ListenerConfig.redirect(0, 8443).named("redirect").bind("127.0.0.1"))
-                .acmeHttpChallenges(challenges::get)
+                .acmeChallenges(token -> java.util.concurrent.CompletableFuture.completedFuture(challenges.get(token)))
                 .build();
         gateway.start();
         port = gateway.address("redirect").getPort();

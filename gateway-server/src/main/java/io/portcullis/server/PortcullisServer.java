@@ -13,14 +13,20 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.portcullis.gateway.AcmeChallenges;
 import io.portcullis.gateway.ConfigException;
 import io.portcullis.gateway.Gateway;
+import io.portcullis.gateway.acme.AcmeCertificates;
+import io.portcullis.gateway.acme.AcmeConfig;
 import io.portcullis.server.config.ConfigError;
 import io.portcullis.server.config.ConfigLoader;
 import io.portcullis.server.config.ServerConfig;
 import io.portcullis.server.internal.admin.AdminServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -28,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running standalone server: the gateway built from a {@link ServerConfig}, its Prometheus
- * registry (JVM, Netty allocator and gateway meters) and the admin listener.
+ * registry (JVM, Netty allocator and gateway meters), the ACME certificate managers of listeners
+ * with {@code tls.acme} (started once the gateway is bound, so http-01 finds its listener up) and
+ * the admin listener.
  */
 public final class PortcullisServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortcullisServer.class);
@@ -38,7 +46,8 @@ public final class PortcullisServer implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private volatile ServerConfig config;
     private final Gateway gateway;
-    private final Map<String, InetSocketAddress> addresses;
+    /** ACME managers by listener name; listeners with the same acme settings share one. */
+    private final Map<String, AcmeCertificates> acme = new LinkedHashMap<>();
     private AdminServer admin;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -57,22 +66,27 @@ public final class PortcullisServer implements AutoCloseable {
         ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
         new NettyAllocatorMetrics(alloc instanceof ByteBufAllocatorMetricProvider p ? p : PooledByteBufAllocator.DEFAULT)
                 .bindTo(registry);
+        List<AcmeCertificates> managers;
         try {
-            this.gateway = Gateway.create(config.gateway(), registry);
+            managers = createAcme(config);
+            this.gateway = Gateway.create(config.gateway(), registry, List.of(),
+                    AcmeChallenges.combine(managers.stream().map(AcmeCertificates::challenges).toList()));
         } catch (ConfigException e) {
+            acme.values().forEach(AcmeCertificates::close);
             gcMetrics.close();
             registry.close();
             throw loader.relate(config, e);
         }
         try {
-            this.addresses = gateway.start();
+            gateway.start();
+            managers.forEach(AcmeCertificates::start); // http-01 needs the cleartext listener bound first
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         if (config.admin().enabled()) {
             try {
-                admin = new AdminServer(config.admin(), () -> this.gateway, () -> this.config, registry);
+                admin = new AdminServer(config.admin(), () -> this.gateway, () -> this.config, registry, this::acmeStatus);
             } catch (IOException | RuntimeException e) {
                 close();
                 throw new IllegalStateException("admin listener cannot bind " + config.admin().host() + ":"
@@ -89,25 +103,86 @@ public final class PortcullisServer implements AutoCloseable {
         return new PortcullisServer(Objects.requireNonNull(config, "config"), Objects.requireNonNull(loader, "loader"));
     }
 
-    /** Checks everything a start would (certificate files, policies) without binding any socket. */
+    /** One manager per distinct acme setting, its storage prepared (keys, placeholder); nothing asked of the CA yet. */
+    private List<AcmeCertificates> createAcme(ServerConfig config) {
+        Map<AcmeConfig, AcmeCertificates> byConfig = new LinkedHashMap<>();
+        for (Map.Entry<Integer, AcmeConfig> e : config.acme().entrySet()) {
+            AcmeCertificates m = byConfig.get(e.getValue());
+            if (m == null) {
+                try {
+                    m = AcmeCertificates.create(e.getValue());
+                } catch (ConfigException ce) {
+                    throw new ConfigException("listeners[" + e.getKey() + "].tls.acme." + ce.field(), ce.problem());
+                } catch (RuntimeException re) {
+                    if (e.getValue().redis() != null && String.valueOf(re.getMessage()).startsWith("cannot connect to Redis")) {
+                        throw new ConfigException("listeners[" + e.getKey() + "].tls.acme.redis.uri", re.getMessage());
+                    }
+                    throw new ConfigException("listeners[" + e.getKey() + "].tls.acme.storage", "cannot prepare "
+                            + e.getValue().storage() + ": " + re.getMessage() + " (expected: a writable directory)");
+                }
+                byConfig.put(e.getValue(), m);
+            }
+            acme.put(config.gateway().listeners().get(e.getKey()).name(), m);
+        }
+        return new ArrayList<>(byConfig.values());
+    }
+
+    /**
+     * Checks everything a start would (certificate files, policies) without binding any socket. ACME
+     * listeners whose storage holds no certificate yet are checked with a throwaway placeholder: a
+     * check writes nothing into the storage.
+     */
     public static void check(ServerConfig config, ConfigLoader loader) {
-        try (Gateway g = Gateway.create(config.gateway(), null)) {
-            LOG.debug("Configuration {} is valid ({} listeners, {} routes)", config.sourceName(),
-                    g.config().listeners().size(), g.config().routes().size());
+        java.nio.file.Path scratch = null;
+        try {
+            if (!config.acme().isEmpty()) {
+                scratch = java.nio.file.Files.createTempDirectory("portcullis-check");
+            }
+            try (Gateway g = Gateway.create(AcmePlaceholders.forCheck(config, scratch), null)) {
+                LOG.debug("Configuration {} is valid ({} listeners, {} routes)", config.sourceName(),
+                        g.config().listeners().size(), g.config().routes().size());
+            }
         } catch (ConfigException e) {
             throw loader.relate(config, e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            AcmePlaceholders.delete(scratch);
         }
     }
 
     /**
-     * Applies a new configuration to the running gateway (see {@link Gateway#reload}): routes,
-     * policies, trusted proxies. Throws {@link ConfigError} and keeps the running configuration when
-     * the new one is invalid or changes what needs a restart. Admin listener changes are ignored
-     * with a warning until the next restart.
+     * ACME state per listener, for {@code /ready}: issued or placeholder, the served certificate's
+     * expiry, the next attempt and the last error. Reads fields only: never waits for the CA.
+     */
+    public Map<String, Object> acmeStatus() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        acme.forEach((listener, m) -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("domains", m.config().domains());
+            s.put("issued", m.issued());
+            s.put("notAfter", m.current().getNotAfter().toInstant().toString());
+            s.put("nextAttempt", m.nextAttempt() == null ? null : m.nextAttempt().toString());
+            s.put("lastError", m.lastError());
+            s.put("storage", m.storage());
+            out.put(listener, s);
+        });
+        return out;
+    }
+
+    /**
+     * Applies a new configuration to the running gateway (see {@link Gateway#reload}): listeners,
+     * routes, policies, limits, timeouts. Throws {@link ConfigError} and keeps the running
+     * configuration when the new one is invalid, cannot bind a new listener, or changes
+     * {@code ioThreads} or an ACME setting. Admin listener changes are ignored with a warning until the next restart.
      */
     public synchronized void reload(ServerConfig next) {
         ServerConfig now = config;
         try {
+            for (int i : next.acme().keySet()) {
+                ConfigException.check(next.acme().get(i).equals(now.acme().get(i)), "listeners[" + i + "].tls.acme",
+                        "changed; ACME settings apply after a restart (the running ones are kept)");
+            }
             gateway.reload(next.gateway());
         } catch (ConfigException e) {
             reloads("failure");
@@ -116,7 +191,7 @@ public final class PortcullisServer implements AutoCloseable {
         if (!next.admin().equals(now.admin())) {
             LOG.warn("The admin settings changed: they apply after a restart");
         }
-        config = new ServerConfig(next.gateway(), now.admin(), next.source(), next.secretPaths());
+        config = new ServerConfig(next.gateway(), now.admin(), next.source(), next.secretPaths(), now.acme());
         reloads("success");
     }
 
@@ -137,9 +212,9 @@ public final class PortcullisServer implements AutoCloseable {
         return config;
     }
 
-    /** Bound address of each gateway listener, by name. */
+    /** Bound address of each gateway listener, by name (a reload may add or remove listeners). */
     public Map<String, InetSocketAddress> addresses() {
-        return addresses;
+        return gateway.addresses();
     }
 
     /** The admin listener's address, or null when it is disabled. */
@@ -157,6 +232,7 @@ public final class PortcullisServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        new java.util.HashSet<>(acme.values()).forEach(AcmeCertificates::close);
         if (gateway != null) {
             gateway.close();
         }

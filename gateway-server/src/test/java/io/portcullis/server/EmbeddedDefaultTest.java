@@ -133,7 +133,7 @@ class EmbeddedDefaultTest {
                     "https://localhost:" + e.get("PORTCULLIS_HTTPS_PORT") + "/")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(502);
             assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
-            assertThat(r.body()).contains("upstream");
+            assertThat(r.body()).contains("the upstream 127.0.0.1:" + closed + " on this host refused the connection");
             HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + s.adminAddress().getPort() + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200); // the app is not required by default

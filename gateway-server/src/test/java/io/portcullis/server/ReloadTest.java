@@ -155,12 +155,32 @@ class ReloadTest {
         });
         assertThat(get(h1, "http")).contains("/echo/gen0/x");
 
-        Files.writeString(file, yaml(2, "").replace("{name: http,", "{name: web,"));
-        ServerConfig listenerChange = loader.load(file);
-        assertThatThrownBy(() -> server.reload(listenerChange)).isInstanceOfSatisfying(ConfigError.class,
-                e -> assertThat(e.getMessage()).contains("listeners: changed;", "need a restart"));
+        Files.writeString(file, yaml(2, "") + "ioThreads: 7\n");
+        ServerConfig threadChange = loader.load(file);
+        assertThatThrownBy(() -> server.reload(threadChange)).isInstanceOfSatisfying(ConfigError.class,
+                e -> assertThat(e.getMessage()).contains("ioThreads: changed", "need a restart"));
         assertThat(get(h1, "http")).contains("/echo/gen0/x");
         assertThat(server.registry().counter("portcullis.config.reloads", "result", "failure").count()).isEqualTo(2);
+    }
+
+    @Test
+    void reload_addsAListener_andRemovesOne_keepingTheOthersSockets() throws Exception {
+        HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int https = server.addresses().get("https").getPort();
+        String added = yaml(1, "").replace("  - name: https\n",
+                "  - {name: extra, host: 127.0.0.1, port: 0, mode: http}\n  - name: https\n");
+        Files.writeString(file, added);
+        server.reload(loader.load(file));
+        assertThat(server.addresses()).containsOnlyKeys("http", "extra", "https");
+        assertThat(server.addresses().get("https").getPort()).isEqualTo(https);
+        int extra = server.addresses().get("extra").getPort();
+        assertThat(h1.send(HttpRequest.newBuilder(URI.create("http://localhost:" + extra + "/x")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("/echo/gen1/x");
+
+        Files.writeString(file, yaml(2, "").replace("  - {name: http, host: 127.0.0.1, port: 0, mode: http}\n", ""));
+        server.reload(loader.load(file));
+        assertThat(server.addresses()).containsOnlyKeys("https");
+        assertThat(server.addresses().get("https").getPort()).isEqualTo(https);
     }
 
     @Test

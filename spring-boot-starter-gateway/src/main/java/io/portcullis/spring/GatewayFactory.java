@@ -1,5 +1,6 @@
 package io.portcullis.spring;
 
+import io.portcullis.gateway.AcmeChallenges;
 import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.GatewayConfig;
 
@@ -14,4 +15,17 @@ import io.portcullis.gateway.GatewayConfig;
 @FunctionalInterface
 public interface GatewayFactory {
     Gateway create(GatewayConfig config);
+
+    /**
+     * With the answers to the ACME challenges of listeners with {@code tls.acme}: pass them to
+     * {@code Gateway.create(config, registry, providers, acme)}. The default serves configurations
+     * without ACME listeners only; a factory for apps with them implements this method too.
+     */
+    default Gateway create(GatewayConfig config, AcmeChallenges acme) {
+        if (acme != AcmeChallenges.NONE) {
+            throw new IllegalStateException("listeners with tls.acme need a GatewayFactory that passes the ACME challenges "
+                    + "(implement create(GatewayConfig, AcmeChallenges)); " + getClass().getName() + " does not");
+        }
+        return create(config);
+    }
 }

@@ -1,12 +1,17 @@
 package io.portcullis.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.portcullis.gateway.AcmeHttpChallenges;
+import io.portcullis.gateway.AcmeChallenges;
 import io.portcullis.gateway.Gateway;
+import io.portcullis.gateway.GatewayConfig;
+import io.portcullis.gateway.jwt.JwtKeySource;
+import io.portcullis.gateway.jwt.JwtProvider;
 import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.spring.internal.OnGatewayConfiguredCondition;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,8 +24,9 @@ import org.springframework.context.annotation.Conditional;
  * On when {@code portcullis.enabled=true}, or when it is unset and a listener or route is
  * configured. Replace any part by declaring a bean of its type: {@link GatewayFactory} (how the
  * {@link Gateway} is made, e.g. another meter registry), {@link PortcullisGateway} (the lifecycle);
- * add to the configuration with {@link GatewayConfigCustomizer} beans, and policy types with
- * {@link PolicyProvider} beans.
+ * add to the configuration with {@link GatewayConfigCustomizer} beans, policy types with
+ * {@link PolicyProvider} beans (an instance of a built-in provider's class replaces the built-in),
+ * and JWT keys with {@link JwtKeySource} beans.
  */
 @AutoConfiguration
 @ConditionalOnClass(Gateway.class)
@@ -37,8 +43,29 @@ public class PortcullisAutoConfiguration {
     public GatewayFactory portcullisGatewayFactory(ObjectProvider<MeterRegistry> meterRegistry,
                                                    ObjectProvider<PolicyProvider> policyProviders) {
         // resolved at start, after the metrics auto-configuration made its registry
-        return config -> Gateway.create(config, meterRegistry.getIfUnique(), policyProviders.orderedStream().toList(),
-                AcmeHttpChallenges.NONE);
+        return new GatewayFactory() {
+            @Override
+            public Gateway create(GatewayConfig config) {
+                return create(config, AcmeChallenges.NONE);
+            }
+
+            @Override
+            public Gateway create(GatewayConfig config, AcmeChallenges acme) {
+                return Gateway.create(config, meterRegistry.getIfUnique(), policyProviders.orderedStream().toList(), acme);
+            }
+        };
+    }
+
+    /**
+     * The {@code jwt} policy type knowing the application's {@link JwtKeySource} beans by bean name:
+     * an issuer with {@code keySource: <bean name>} uses that bean's keys. Declare a
+     * {@link JwtProvider} bean to replace it.
+     */
+    @Bean
+    @ConditionalOnMissingBean(JwtProvider.class)
+    @ConditionalOnBean(JwtKeySource.class)
+    public JwtProvider portcullisJwtProvider(Map<String, JwtKeySource> keySources) {
+        return new JwtProvider(keySources);
     }
 
     @Bean

@@ -1,15 +1,22 @@
 package io.portcullis.spring;
 
+import io.portcullis.gateway.AcmeChallenges;
 import io.portcullis.gateway.ConfigException;
 import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.GatewayConfig;
+import io.portcullis.gateway.acme.AcmeCertificates;
+import io.portcullis.gateway.acme.AcmeConfig;
 import io.portcullis.spring.internal.AppWebServer;
 import io.portcullis.spring.internal.GatewayConfigMapper;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
@@ -36,6 +43,8 @@ public class PortcullisGateway implements SmartLifecycle {
 
     private volatile Gateway gateway;
     private volatile Map<String, InetSocketAddress> addresses = Map.of();
+    /** ACME managers by listener name; listeners with the same acme settings share one. */
+    private final Map<String, AcmeCertificates> acme = new ConcurrentHashMap<>();
 
     public PortcullisGateway(PortcullisProperties properties, GatewayFactory factory,
                              List<GatewayConfigCustomizer> customizers, ApplicationContext context) {
@@ -54,15 +63,22 @@ public class PortcullisGateway implements SmartLifecycle {
         }
         Integer appPort = appPort();
         GatewayConfig config = GatewayConfigMapper.toConfig(properties, appPort, customizers);
+        List<AcmeCertificates> managers = createAcme(config);
         Gateway g;
         try {
-            g = factory.create(config);
+            g = factory.create(config, AcmeChallenges.combine(managers.stream().map(AcmeCertificates::challenges).toList()));
         } catch (ConfigException e) {
+            closeAcme();
             throw GatewayConfigMapper.invalid(e, properties.getRoutes().size());
+        } catch (RuntimeException e) {
+            closeAcme();
+            throw e;
         }
         try {
             addresses = g.start();
+            managers.forEach(AcmeCertificates::start); // http-01 needs the redirect listener bound first
         } catch (RuntimeException e) {
+            closeAcme();
             g.close();
             throw e;
         }
@@ -73,8 +89,48 @@ public class PortcullisGateway implements SmartLifecycle {
         }
     }
 
+    /** One manager per distinct acme setting, its storage prepared (keys, placeholder); nothing asked of the CA yet. */
+    private List<AcmeCertificates> createAcme(GatewayConfig config) {
+        Map<AcmeConfig, AcmeCertificates> byConfig = new LinkedHashMap<>();
+        for (Map.Entry<Integer, AcmeConfig> e : GatewayConfigMapper.acme(properties).entrySet()) {
+            String property = "portcullis.listeners[" + e.getKey() + "].tls.acme";
+            AcmeCertificates m = byConfig.get(e.getValue());
+            if (m == null) {
+                try {
+                    m = AcmeCertificates.create(e.getValue());
+                } catch (ConfigException ce) {
+                    closeAcme();
+                    throw GatewayConfigMapper.invalid(ce.under("listeners[" + e.getKey() + "].tls.acme"), properties.getRoutes().size());
+                } catch (RuntimeException re) {
+                    closeAcme();
+                    boolean redis = e.getValue().redis() != null && String.valueOf(re.getMessage()).startsWith("cannot connect to Redis");
+                    throw new InvalidGatewayPropertyException(property + (redis ? ".redis.uri" : ".storage"), redis ? re.getMessage()
+                            : "cannot prepare " + e.getValue().storage() + ": " + re.getMessage() + " (expected: a writable directory)",
+                            new ConfigException("storage", String.valueOf(re.getMessage()), re));
+                }
+                byConfig.put(e.getValue(), m);
+            }
+            acme.put(config.listeners().get(e.getKey()).name(), m);
+        }
+        return new ArrayList<>(byConfig.values());
+    }
+
+    private void closeAcme() {
+        new HashSet<>(acme.values()).forEach(AcmeCertificates::close);
+        acme.clear();
+    }
+
+    /**
+     * The ACME certificate managers of listeners with {@code tls.acme}, by listener name, while
+     * running: issued or placeholder, expiry, next attempt, last error.
+     */
+    public Map<String, AcmeCertificates> acme() {
+        return Map.copyOf(acme);
+    }
+
     @Override
     public synchronized void stop() {
+        closeAcme();
         Gateway g = gateway;
         if (g != null) {
             g.close(); // drains: listeners stop accepting, in-flight requests get timeouts.drain to finish

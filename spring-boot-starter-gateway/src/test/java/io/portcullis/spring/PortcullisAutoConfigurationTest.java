@@ -274,6 +274,25 @@ class PortcullisAutoConfigurationTest {
                         assertThat(r.policies()).containsExactly("jwt");
                     });
                     assertThat(d.toString()).doesNotContain("0123456789abcdef");
+                    assertThat(d.clusters()).isEmpty();
+                });
+        runner.withPropertyValues(httpsListener()).withPropertyValues(
+                "management.endpoints.web.exposure.include=portcullis",
+                "portcullis.clusters.app.endpoints[0].url=http://127.0.0.1:9",
+                "portcullis.clusters.app.endpoints[1].url=http://127.0.0.2:9",
+                "portcullis.clusters.app.endpoints[1].weight=3",
+                "portcullis.clusters.app.balancing=LEAST_REQUEST",
+                "portcullis.routes[1].path=/app",
+                "portcullis.routes[1].cluster=app").run(ctx -> {
+                    PortcullisEndpoint.GatewayDescriptor d = ctx.getBean(PortcullisEndpoint.class).gateway();
+                    assertThat(d.routes()).extracting(PortcullisEndpoint.RouteDescriptor::upstream)
+                            .containsExactly("http://127.0.0.1:9", "cluster:app");
+                    assertThat(d.clusters()).singleElement().satisfies(c -> {
+                        assertThat(c.name()).isEqualTo("app");
+                        assertThat(c.balancing()).isEqualTo(io.portcullis.gateway.LoadBalancing.Algorithm.LEAST_REQUEST);
+                        assertThat(c.endpoints()).containsExactly(new PortcullisEndpoint.EndpointDescriptor("http://127.0.0.1:9", 1),
+                                new PortcullisEndpoint.EndpointDescriptor("http://127.0.0.2:9", 3));
+                    });
                 });
     }
 

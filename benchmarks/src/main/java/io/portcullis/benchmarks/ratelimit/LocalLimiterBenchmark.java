@@ -6,6 +6,9 @@ import io.portcullis.gateway.ratelimit.LocalRateLimiter;
 import io.portcullis.gateway.ratelimit.RateLimitResult;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,9 +23,13 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The in-memory limiter's decision: one key, one and two threads; 100k keys in a Zipfian mix;
- * beside Bucket4j's local bucket (the peer) and an unsynchronized counter (the floor). The limit
- * is high enough that every decision admits, so all variants do the same work.
+ * The in-memory limiter's decision: one key, 100k keys in a Zipfian mix (hot keys, as real client
+ * traffic) and 100k keys drawn uniformly (mostly cold: the worst case of the per-key lookup), each
+ * on one thread and on two threads contending; beside Bucket4j's local bucket (the peer: one bucket,
+ * and one bucket per key in a {@link ConcurrentHashMap} for the many-key cases), a plain
+ * compare-and-set on one {@link AtomicLong} (the floor of a thread-safe decision) and an
+ * unsynchronized counter (the floor of any decision). The limit is high enough that every decision
+ * admits, so all variants do the same work.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -37,6 +44,10 @@ public class LocalLimiterBenchmark {
     private LocalRateLimiter limiter;
     private Bucket bucket;
     private String[] zipfKeys;
+    private String[] uniformKeys;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong casCell = new AtomicLong();
+    private final AtomicInteger threadStarts = new AtomicInteger();
     private long floorCount;
 
     @Setup
@@ -44,9 +55,36 @@ public class LocalLimiterBenchmark {
         limiter = LocalRateLimiter.of(HUGE, Duration.ofSeconds(1), HUGE, 200_000);
         bucket = Bucket.builder().addLimit(Bandwidth.builder().capacity(HUGE).refillGreedy(HUGE, Duration.ofSeconds(1)).build()).build();
         zipfKeys = zipf(KEYS, 1 << 16, 1.0, 42);
+        uniformKeys = uniform(KEYS, 1 << 17, 43);
+        for (String k : uniformKeys) {
+            limiter.tryAcquire(k);
+            bucket4j(k);
+        }
         for (String k : zipfKeys) {
             limiter.tryAcquire(k);
+            bucket4j(k);
         }
+    }
+
+    private static String name(int i) {
+        return "ip:10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
+    }
+
+    /** {@code n} uniform draws over {@code keys} distinct keys. */
+    static String[] uniform(int keys, int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = name(r.nextInt(keys));
+        }
+        return out;
+    }
+
+    /** Bucket4j with one bucket per key, the way a user of it would limit per client. */
+    private boolean bucket4j(String key) {
+        return buckets.computeIfAbsent(key, k -> Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(HUGE).refillGreedy(HUGE, Duration.ofSeconds(1)).build()).build())
+                .tryConsume(1);
     }
 
     /** {@code n} draws from a Zipf(s) distribution over {@code keys} distinct client-IP-like keys. */
@@ -59,7 +97,7 @@ public class LocalLimiterBenchmark {
         }
         String[] names = new String[keys];
         for (int i = 0; i < keys; i++) {
-            names[i] = "ip:10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
+            names[i] = name(i);
         }
         SplittableRandom r = new SplittableRandom(seed);
         String[] out = new String[n];
@@ -71,10 +109,15 @@ public class LocalLimiterBenchmark {
         return out;
     }
 
-    /** Per-thread position in the key mix. */
+    /** Per-thread position in the key mixes; two threads start half a mix apart, not in lockstep on the same keys. */
     @State(Scope.Thread)
     public static class Cursor {
         int i;
+
+        @Setup
+        public void setUp(LocalLimiterBenchmark b) {
+            i = b.threadStarts.getAndAdd(1 << 15);
+        }
     }
 
     @Benchmark
@@ -100,6 +143,39 @@ public class LocalLimiterBenchmark {
     }
 
     @Benchmark
+    public RateLimitResult portcullisUniformKeys(Cursor c) {
+        return limiter.tryAcquire(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public RateLimitResult portcullisUniformKeysTwoThreads(Cursor c) {
+        return limiter.tryAcquire(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
+    }
+
+    @Benchmark
+    public boolean bucket4jZipfKeys(Cursor c) {
+        return bucket4j(zipfKeys[c.i++ & (zipfKeys.length - 1)]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bucket4jZipfKeysTwoThreads(Cursor c) {
+        return bucket4j(zipfKeys[c.i++ & (zipfKeys.length - 1)]);
+    }
+
+    @Benchmark
+    public boolean bucket4jUniformKeys(Cursor c) {
+        return bucket4j(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bucket4jUniformKeysTwoThreads(Cursor c) {
+        return bucket4j(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
+    }
+
+    @Benchmark
     public boolean bucket4jOneKey() {
         return bucket.tryConsume(1);
     }
@@ -108,6 +184,32 @@ public class LocalLimiterBenchmark {
     @Threads(2)
     public boolean bucket4jOneKeyTwoThreads() {
         return bucket.tryConsume(1);
+    }
+
+    /** The floor of a thread-safe decision: read the clock, one compare-and-set on one cell (GCRA without the key map). */
+    @Benchmark
+    public boolean plainCasOneKey() {
+        return casDecision();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean plainCasOneKeyTwoThreads() {
+        return casDecision();
+    }
+
+    private boolean casDecision() {
+        while (true) {
+            long now = System.nanoTime();
+            long tat = casCell.get();
+            long next = Math.max(tat, now) + 1;
+            if (next - now > HUGE) {
+                return false;
+            }
+            if (casCell.compareAndSet(tat, next)) {
+                return true;
+            }
+        }
     }
 
     /** The floor: a plain counter, no atomicity, no time. */

@@ -4,9 +4,12 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
-import io.portcullis.gateway.AcmeHttpChallenges;
+import io.portcullis.gateway.AcmeChallenges;
 import io.portcullis.gateway.CertificateConfig;
+import io.portcullis.gateway.internal.acme.AcmeStore;
+import io.portcullis.gateway.internal.acme.DirectoryAcmeStore;
 import io.portcullis.gateway.internal.acme.KeyFiles;
+import io.portcullis.gateway.internal.acme.RedisAcmeStore;
 import io.portcullis.gateway.internal.acme.SelfSignedCertificates;
 import io.portcullis.gateway.internal.tls.PemFiles;
 import java.net.http.HttpClient;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -22,12 +26,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.shredzone.acme4j.Account;
@@ -52,14 +58,20 @@ import org.slf4j.LoggerFactory;
  * (or {@link AcmeConfig#renewBefore()}); failures retried with exponential backoff and jitter,
  * never sooner than a rate-limited CA's {@code Retry-After}. ACME calls block, so they run on this
  * manager's own thread, never on an event loop. Challenges: http-01, answered by the gateway's
- * cleartext listeners through {@link #challenges()}.
+ * cleartext listeners, or tls-alpn-01, answered in the TLS handshake, through {@link #challenges()}.
+ *
+ * <p>With {@link AcmeConfig#redis()} several gateway nodes share one certificate: the node that
+ * finds it due takes a lock in Redis and orders; the others wait and load what it stored (told by
+ * a Redis message, or at the next poll); the pending challenges are in Redis too, so the node the
+ * CA reaches answers even if another node placed the order. Each node still serves from its own
+ * files in {@link AcmeConfig#storage()}.
  *
  * <pre>{@code
  * AcmeCertificates acme = AcmeCertificates.create(AcmeConfig.of(AcmeConfig.LETS_ENCRYPT, Path.of("/var/lib/portcullis/acme"), "example.com"));
  * Gateway gw = Gateway.builder()
  *         .listener(ListenerConfig.https(443, TlsConfig.of(acme.certificate())))
  *         .listener(ListenerConfig.redirect(80, 443))
- *         .acmeHttpChallenges(acme.challenges())
+ *         .acmeChallenges(acme.challenges())
  *         ...build();
  * gw.start();
  * acme.start();
@@ -72,6 +84,8 @@ public final class AcmeCertificates implements AutoCloseable {
     private static final Duration MAX_RETRY = Duration.ofHours(6);
     private static final Duration EXPIRY_WARNING = Duration.ofDays(7);
     private static final Duration VALIDATION_TIMEOUT = Duration.ofMinutes(2);
+    /** While another node orders: how often to look for what it stored (a Redis message usually comes first). */
+    private static final Duration LOCK_POLL = Duration.ofSeconds(5);
 
     private final AcmeConfig config;
     private final Clock clock;
@@ -81,6 +95,12 @@ public final class AcmeCertificates implements AutoCloseable {
     private final Map<String, String> pending = new ConcurrentHashMap<>();
     private final Map<String, SslContext> pendingTls = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
+    private final AcmeStore store;
+    private final AtomicLong ordersPlaced = new AtomicLong();
+    /** tls-alpn-01 contexts built from challenges other nodes published, by host (at most one per configured name). */
+    private final Map<String, Map.Entry<AcmeStore.Stored, SslContext>> sharedTls = new ConcurrentHashMap<>();
+    private volatile boolean started;
+    private boolean waitingLogged; // on the manager thread
     private ScheduledFuture<?> next; // guarded by this
     private int failures; // on the manager thread
     private volatile X509Certificate current;
@@ -91,19 +111,31 @@ public final class AcmeCertificates implements AutoCloseable {
     private AcmeCertificates(AcmeConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        Path dir = KeyFiles.directory(config.storage().resolve(config.domains().get(0)));
         KeyFiles.directory(config.storage());
-        this.chainFile = dir.resolve("fullchain.pem");
-        this.keyFile = dir.resolve("key.pem");
+        KeyFiles.directory(config.storage().resolve(config.domains().get(0)));
+        this.chainFile = config.certificate().certificateChain();
+        this.keyFile = config.certificate().privateKey();
         this.accountFile = config.storage().resolve("account.pem");
         KeyPair domainKey = KeyFiles.loadOrCreate(keyFile, config.keyType());
-        X509Certificate stored = readStored();
-        if (stored == null) {
-            stored = SelfSignedCertificates.create(domainKey, config.domains(), PLACEHOLDER_VALIDITY);
-            writeChain(List.of(stored));
+        this.store = config.redis() == null ? new DirectoryAcmeStore(accountFile)
+                : new RedisAcmeStore(config.redis().uri(), config.redis().keyPrefix(), config.domains().get(0));
+        this.current = readStored();
+        try {
+            adoptShared(); // a node joining a fleet serves the fleet's certificate at once
+        } catch (Exception e) {
+            LOG.warn("ACME {}: cannot load the certificate stored in {} ({})", config.domains(), store.describe(), e.toString());
+        }
+        if (current == null) {
+            X509Certificate placeholder = SelfSignedCertificates.create(domainKey, config.domains(), PLACEHOLDER_VALIDITY);
+            writeChain(List.of(placeholder));
+            this.current = placeholder;
             LOG.info("ACME {}: serving a self-signed placeholder until the CA issues the certificate", config.domains());
         }
-        this.current = stored;
+        store.onCertificateStored(() -> {
+            if (started) {
+                schedule(Duration.ZERO); // another node stored a certificate: load it now
+            }
+        });
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portcullis-acme");
             t.setDaemon(true);
@@ -121,26 +153,65 @@ public final class AcmeCertificates implements AutoCloseable {
 
     /** The certificate files to serve; the listener's reload picks up every renewal. */
     public CertificateConfig certificate() {
-        return CertificateConfig.of(chainFile, keyFile);
+        return config.certificate();
     }
 
-    /** Pending challenges (http-01 tokens, tls-alpn-01 contexts), for {@code Gateway.Builder.acmeHttpChallenges}. Never blocks. */
-    public AcmeHttpChallenges challenges() {
-        return new AcmeHttpChallenges() {
+    /** What this manager was configured with. */
+    public AcmeConfig config() {
+        return config;
+    }
+
+    /**
+     * Pending challenges (http-01 tokens, tls-alpn-01 contexts), for {@code Gateway.Builder.acmeChallenges}:
+     * this node's from memory, other nodes' (shared storage) looked up asynchronously. Never blocks.
+     */
+    public AcmeChallenges challenges() {
+        return new AcmeChallenges() {
             @Override
-            public String keyAuthorization(String token) {
-                return pending.get(token);
+            public CompletionStage<String> keyAuthorization(String token) {
+                String local = pending.get(token);
+                return local != null ? CompletableFuture.completedFuture(local) : store.http01(token);
             }
 
             @Override
-            public SslContext tlsAlpnContext(String host) {
-                return pendingTls.get(host.toLowerCase(java.util.Locale.ROOT));
+            public CompletionStage<SslContext> tlsAlpnContext(String host) {
+                String h = host.toLowerCase(java.util.Locale.ROOT);
+                SslContext local = pendingTls.get(h);
+                if (local != null || !config.domains().contains(h)) {
+                    return CompletableFuture.completedFuture(local);
+                }
+                // building a context is CPU work: off the event loop and off Redis's I/O thread
+                return store.tlsAlpn01(h).thenApplyAsync(stored -> stored == null ? null : sharedTlsContext(h, stored));
             }
         };
     }
 
+    /** Serialized: validators connect several times at once, and a context replaced here is released. */
+    private synchronized SslContext sharedTlsContext(String host, AcmeStore.Stored stored) {
+        if (thread.isShutdown()) {
+            return null; // closed: nothing would release it
+        }
+        Map.Entry<AcmeStore.Stored, SslContext> known = sharedTls.get(host);
+        if (known != null && known.getKey().equals(stored)) {
+            return known.getValue();
+        }
+        try {
+            SslContext built = tlsAlpnContext(PemFiles.readPrivateKey(stored.keyPem(), store.describe()),
+                    PemFiles.readCertificates(stored.chainPem(), store.describe()).get(0));
+            Map.Entry<AcmeStore.Stored, SslContext> old = sharedTls.put(host, Map.entry(stored, built));
+            if (old != null) {
+                ReferenceCountUtil.release(old.getValue());
+            }
+            return built;
+        } catch (Exception e) {
+            LOG.warn("ACME {}: cannot use the tls-alpn-01 challenge another node published ({})", config.domains(), e.toString());
+            return null;
+        }
+    }
+
     /** Starts keeping the certificate valid: orders now if needed, else at renewal time. */
     public synchronized void start() {
+        started = true;
         schedule(renewalDue() ? Duration.ZERO : Duration.between(clock.instant(), renewAt(current)));
     }
 
@@ -148,7 +219,10 @@ public final class AcmeCertificates implements AutoCloseable {
     public CompletableFuture<Void> renewNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         thread.execute(() -> {
-            try {
+            try (AcmeStore.Lock lock = store.tryLock()) {
+                if (lock == null) {
+                    throw new IllegalStateException("another node is ordering this certificate now");
+                }
                 order();
                 done.complete(null);
             } catch (Exception e) {
@@ -171,6 +245,16 @@ public final class AcmeCertificates implements AutoCloseable {
     /** When the next order or renewal is due, or null before {@link #start()}. */
     public Instant nextAttempt() {
         return nextAttempt;
+    }
+
+    /** Orders this node placed with the CA since it started. */
+    public long ordersPlaced() {
+        return ordersPlaced.get();
+    }
+
+    /** Where the account key and certificate are shared: the directory, or Redis (never a password). */
+    public String storage() {
+        return store.describe();
     }
 
     /** The last failure's message, or null after a success. */
@@ -234,8 +318,23 @@ public final class AcmeCertificates implements AutoCloseable {
 
     private void attempt() {
         try {
+            adoptShared();
             if (renewalDue()) {
-                order();
+                try (AcmeStore.Lock lock = store.tryLock()) {
+                    if (lock == null) {
+                        if (!waitingLogged) {
+                            LOG.info("ACME {}: another node is ordering the certificate; waiting to load it from {}",
+                                    config.domains(), store.describe());
+                            waitingLogged = true;
+                        }
+                        schedule(LOCK_POLL);
+                        return;
+                    }
+                    waitingLogged = false;
+                    if (!adoptShared() || renewalDue()) { // the node before us may just have stored it
+                        order();
+                    }
+                }
             }
             failures = 0;
             lastError = null;
@@ -274,7 +373,7 @@ public final class AcmeCertificates implements AutoCloseable {
     /** One complete order: account, authorizations by http-01, finalization, download, swap. Blocking. */
     private void order() throws Exception {
         Session session = new Session(config.directory(), provider());
-        KeyPair accountKey = KeyFiles.loadOrCreate(accountFile, "ec-p256");
+        KeyPair accountKey = store.accountKey();
         AccountBuilder ab = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
         if (config.email() != null) {
             ab.addEmail(config.email());
@@ -283,6 +382,9 @@ public final class AcmeCertificates implements AutoCloseable {
             ab.withKeyIdentifier(config.eabKeyId(), config.eabHmacKey());
         }
         Account account = ab.create(session); // returns the existing account for a known key
+        long count = store.countOrder();
+        ordersPlaced.incrementAndGet();
+        LOG.info("ACME {}: placing order {} ({})", config.domains(), count, store.describe());
         Order order = account.newOrder().domains(config.domains()).create();
         for (Authorization auth : order.getAuthorizations()) {
             if (auth.getStatus() == Status.VALID) {
@@ -302,9 +404,10 @@ public final class AcmeCertificates implements AutoCloseable {
         }
         org.shredzone.acme4j.Certificate issued = order.getCertificate();
         List<X509Certificate> chain = issued.getCertificateChain();
-        writeChain(chain);
+        String chainPem = writeChain(chain);
         ariRenewAt = renewalWindow(issued);
         current = chain.get(0);
+        store.saveCertificate(new AcmeStore.Stored(Files.readString(keyFile), chainPem));
         LOG.info("ACME {}: certificate issued by {} (serial {}, expires {}); serving it to new connections",
                 config.domains(), current.getIssuerX500Principal().getName(), current.getSerialNumber().toString(16),
                 current.getNotAfter().toInstant());
@@ -315,9 +418,11 @@ public final class AcmeCertificates implements AutoCloseable {
                 new IllegalStateException("the CA offers no http-01 challenge for " + auth.getIdentifier().getDomain()));
         pending.put(challenge.getToken(), challenge.getAuthorization());
         try {
+            store.publishHttp01(challenge.getToken(), challenge.getAuthorization()); // the CA may reach another node
             await(auth, challenge);
         } finally {
             pending.remove(challenge.getToken());
+            store.withdrawHttp01(challenge.getToken());
         }
     }
 
@@ -334,19 +439,67 @@ public final class AcmeCertificates implements AutoCloseable {
             throw new IllegalStateException("cannot build the tls-alpn-01 certificate: " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
         }
-        SslContext context = SslContextBuilder.forServer(keys.getPrivate(), cert)
+        SslContext context = tlsAlpnContext(keys.getPrivate(), cert);
+        pendingTls.put(host, context);
+        try {
+            store.publishTlsAlpn01(host, new AcmeStore.Stored(KeyFiles.pem("PRIVATE KEY", keys.getPrivate().getEncoded()),
+                    KeyFiles.pem("CERTIFICATE", cert.getEncoded())));
+            await(auth, challenge);
+        } finally {
+            pendingTls.remove(host);
+            store.withdrawTlsAlpn01(host);
+            ReferenceCountUtil.release(context); // engines of validator handshakes keep their own reference
+        }
+    }
+
+    private static SslContext tlsAlpnContext(PrivateKey key, X509Certificate cert) throws javax.net.ssl.SSLException {
+        return SslContextBuilder.forServer(key, cert)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, TlsAlpn01Challenge.ACME_TLS_1_PROTOCOL))
                 .build();
-        pendingTls.put(host, context);
-        try {
-            await(auth, challenge);
-        } finally {
-            pendingTls.remove(host);
-            ReferenceCountUtil.release(context); // engines of validator handshakes keep their own reference
+    }
+
+    /**
+     * Loads the certificate another node stored, if it is valid for our names and newer than the one
+     * served: its key and chain are written to this node's files (the listener's reload picks them up).
+     */
+    private boolean adoptShared() throws Exception {
+        AcmeStore.Stored s = store.certificate();
+        if (s == null) {
+            return false;
         }
+        List<X509Certificate> chain = PemFiles.readCertificates(s.chainPem(), store.describe());
+        X509Certificate leaf = chain.get(0);
+        X509Certificate now = current;
+        if (leaf.equals(now) || !leaf.getNotAfter().toInstant().isAfter(clock.instant())
+                || !names(leaf).containsAll(config.domains())) {
+            return false;
+        }
+        if (now != null && !SelfSignedCertificates.isSelfSigned(now) && !leaf.getNotAfter().after(now.getNotAfter())) {
+            return false;
+        }
+        PemFiles.checkKeyMatches(leaf, PemFiles.readPrivateKey(s.keyPem(), store.describe()), store.describe());
+        KeyFiles.writeAtomically(keyFile, s.keyPem());
+        writeChain(chain);
+        ariRenewAt = null;
+        current = leaf;
+        LOG.info("ACME {}: loaded the certificate stored in {} (serial {}, expires {}); serving it to new connections",
+                config.domains(), store.describe(), leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
+        return true;
+    }
+
+    private static java.util.Set<String> names(X509Certificate leaf) throws java.security.cert.CertificateParsingException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (leaf.getSubjectAlternativeNames() != null) {
+            for (List<?> san : leaf.getSubjectAlternativeNames()) {
+                if (Integer.valueOf(2).equals(san.get(0))) {
+                    names.add(String.valueOf(san.get(1)).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return names;
     }
 
     private static void await(Authorization auth, org.shredzone.acme4j.challenge.Challenge challenge) throws Exception {
@@ -399,14 +552,7 @@ public final class AcmeCertificates implements AutoCloseable {
                 return null;
             }
             PemFiles.checkKeyMatches(leaf, PemFiles.readPrivateKey(keyFile), keyFile.toString());
-            java.util.Set<String> names = new java.util.HashSet<>();
-            if (leaf.getSubjectAlternativeNames() != null) {
-                for (List<?> san : leaf.getSubjectAlternativeNames()) {
-                    if (Integer.valueOf(2).equals(san.get(0))) {
-                        names.add(String.valueOf(san.get(1)).toLowerCase(java.util.Locale.ROOT));
-                    }
-                }
-            }
+            java.util.Set<String> names = names(leaf);
             if (!names.containsAll(config.domains())) {
                 LOG.info("ACME {}: the stored certificate covers {} only; ordering a new one", config.domains(), names);
                 return null;
@@ -418,7 +564,7 @@ public final class AcmeCertificates implements AutoCloseable {
         }
     }
 
-    private void writeChain(List<X509Certificate> chain) {
+    private String writeChain(List<X509Certificate> chain) {
         StringBuilder pem = new StringBuilder();
         try {
             for (X509Certificate c : chain) {
@@ -428,10 +574,15 @@ public final class AcmeCertificates implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         KeyFiles.writeAtomically(chainFile, pem.toString());
+        return pem.toString();
     }
 
     @Override
     public synchronized void close() {
+        started = false;
         thread.shutdownNow();
+        store.close();
+        sharedTls.values().forEach(e -> ReferenceCountUtil.release(e.getValue()));
+        sharedTls.clear();
     }
 }

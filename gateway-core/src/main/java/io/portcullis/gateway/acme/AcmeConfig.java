@@ -24,10 +24,43 @@ import java.util.Locale;
  * @param challenge     {@code http-01} (default: answered on the cleartext listeners, port 80) or
  *                      {@code tls-alpn-01} (answered in the TLS handshake on the HTTPS listener, port 443;
  *                      no cleartext listener needed)
+ * @param redis         shared storage for several gateway nodes, or null (one node: the directory is the storage)
  */
 public record AcmeConfig(URI directory, List<String> domains, String email, boolean agreeToTerms, Path storage,
                          String keyType, Path directoryCa, Duration renewBefore, String eabKeyId, String eabHmacKey,
-                         String challenge) {
+                         String challenge, Redis redis) {
+
+    /**
+     * Storage shared by a fleet of gateway nodes in Redis: the account key, the certificate key and
+     * chain, a lock so that one node orders while the others wait and load what it stored, and the
+     * pending challenges so that any node answers the CA. Each node still keeps the files in
+     * {@code storage} for its listener. Redis holds the private keys: use ACLs and {@code rediss://}.
+     *
+     * @param uri       {@code redis://[password@]host:port[/db]} or {@code rediss://...}
+     * @param keyPrefix prefix of every key and of the channel; default {@value #DEFAULT_PREFIX}
+     */
+    public record Redis(String uri, String keyPrefix) {
+        public static final String DEFAULT_PREFIX = "portcullis:acme:";
+
+        public Redis {
+            ConfigException.check(uri != null && (uri.startsWith("redis://") || uri.startsWith("rediss://")), "uri",
+                    (uri == null ? "missing" : "'" + uri.replaceAll("//[^@/]*@", "//***@") + "'")
+                            + " (expected: redis://host:port or rediss://host:port)");
+            try {
+                io.lettuce.core.RedisURI.create(uri);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("uri", "not a Redis URI: " + e.getMessage());
+            }
+            keyPrefix = keyPrefix == null ? DEFAULT_PREFIX : keyPrefix;
+            ConfigException.check(!keyPrefix.isBlank() && keyPrefix.length() <= 200, "keyPrefix",
+                    "'" + keyPrefix + "' (expected: 1-200 characters)");
+        }
+
+        @Override
+        public String toString() {
+            return "Redis[uri=" + uri.replaceAll("//[^@/]*@", "//***@") + ", keyPrefix=" + keyPrefix + "]";
+        }
+    }
 
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     public static final URI LETS_ENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
@@ -57,28 +90,57 @@ public record AcmeConfig(URI directory, List<String> domains, String email, bool
                 "'" + challenge + "' (expected: http-01 or tls-alpn-01)");
     }
 
+    @Override
+    public String toString() { // never the EAB key
+        return "AcmeConfig[directory=" + directory + ", domains=" + domains + ", storage=" + storage
+                + ", challenge=" + challenge + (redis == null ? "" : ", " + redis) + "]";
+    }
+
     /** An order for {@code domains} at {@code directory}, with defaults for the rest. */
     public static AcmeConfig of(URI directory, Path storage, String... domains) {
-        return new AcmeConfig(directory, List.of(domains), null, true, storage, null, null, null, null, null, null);
+        return new AcmeConfig(directory, List.of(domains), null, true, storage, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The files the certificate is kept in, for the HTTPS listener's {@code TlsConfig}: the chain and
+     * key under {@code storage/<first domain>/}. They exist once {@link AcmeCertificates#create} ran.
+     */
+    public io.portcullis.gateway.CertificateConfig certificate() {
+        Path dir = storage.resolve(domains.get(0));
+        return io.portcullis.gateway.CertificateConfig.of(dir.resolve("fullchain.pem"), dir.resolve("key.pem"));
+    }
+
+    public AcmeConfig withAgreeToTerms(boolean value) {
+        return new AcmeConfig(directory, domains, email, value, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge, redis);
+    }
+
+    /** With External Account Binding: the key id and HMAC key (base64url) the CA gave. */
+    public AcmeConfig withEab(String keyId, String hmacKey) {
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, renewBefore, keyId, hmacKey, challenge, redis);
+    }
+
+    /** With storage shared in Redis by several gateway nodes (null: the directory only). */
+    public AcmeConfig withRedis(Redis value) {
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge, value);
     }
 
     public AcmeConfig withEmail(String value) {
-        return new AcmeConfig(directory, domains, value, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge);
+        return new AcmeConfig(directory, domains, value, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge, redis);
     }
 
     public AcmeConfig withDirectoryCa(Path value) {
-        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, value, renewBefore, eabKeyId, eabHmacKey, challenge);
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, value, renewBefore, eabKeyId, eabHmacKey, challenge, redis);
     }
 
     public AcmeConfig withRenewBefore(Duration value) {
-        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, value, eabKeyId, eabHmacKey, challenge);
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, value, eabKeyId, eabHmacKey, challenge, redis);
     }
 
     public AcmeConfig withChallenge(String value) {
-        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, value);
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, keyType, directoryCa, renewBefore, eabKeyId, eabHmacKey, value, redis);
     }
 
     public AcmeConfig withKeyType(String value) {
-        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, value, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge);
+        return new AcmeConfig(directory, domains, email, agreeToTerms, storage, value, directoryCa, renewBefore, eabKeyId, eabHmacKey, challenge, redis);
     }
 }

@@ -197,32 +197,11 @@ final class JwtPolicy implements Policy {
             return invalid(ctx, Rejection.BAD_SIGNATURE, "kid " + kid);
         }
         long now = clock.millis();
+        ClaimChecks.Refusal refusal = ClaimChecks.refusal(claims, rule, s.requireExp(), s.skewMillis(), now);
+        if (refusal != null) {
+            return invalid(ctx, refusal.reason(), refusal.detail());
+        }
         Date exp = claims.getExpirationTime();
-        if (exp == null && s.requireExp()) {
-            return invalid(ctx, Rejection.NO_EXPIRY, "");
-        }
-        if (exp != null && now >= exp.getTime() + s.skewMillis()) {
-            return invalid(ctx, Rejection.EXPIRED, "at " + exp.toInstant());
-        }
-        Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && now + s.skewMillis() < nbf.getTime()) {
-            return invalid(ctx, Rejection.NOT_YET_VALID, "before " + nbf.toInstant());
-        }
-        Date iat = claims.getIssueTime();
-        if (iat != null && iat.getTime() > now + s.skewMillis()) {
-            return invalid(ctx, Rejection.ISSUED_IN_FUTURE, "at " + iat.toInstant());
-        }
-        if (!rule.audiences().isEmpty() && !anyOf(rule.audiences(), claims.getAudience())) {
-            return invalid(ctx, Rejection.AUDIENCE, String.valueOf(claims.getAudience()));
-        }
-        for (String required : rule.requiredClaims()) {
-            if (claims.getClaim(required) == null) {
-                return invalid(ctx, Rejection.MISSING_CLAIM, required);
-            }
-        }
-        if (claims.getSubject() == null) {
-            return invalid(ctx, Rejection.NO_SUBJECT, "");
-        }
         VerifiedToken v = verifiedToken(claims, exp, now, signer);
         if (key != null) {
             cache.put(key, v);
@@ -274,18 +253,7 @@ final class JwtPolicy implements Policy {
         if (required.isEmpty()) {
             return true;
         }
-        return all ? granted.containsAll(required) : anyOf(required, granted);
-    }
-
-    private static boolean anyOf(Set<String> wanted, Iterable<String> have) {
-        if (have != null) {
-            for (String h : have) {
-                if (wanted.contains(h)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return all ? granted.containsAll(required) : ClaimChecks.anyOf(required, granted);
     }
 
     private static String abbreviate(String s) {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * certain scopes or roles. See {@code docs/policies.md} for every setting; in short:
  *
  * <ul>
- *   <li>{@code issuers}: a list of {@code {issuer, jwksUrl | jwksFile | publicKeys | secret,
+ *   <li>{@code issuers}: a list of {@code {issuer, jwksUrl | jwksFile | publicKeys | secret | keySource,
  *       algorithms, audiences, requiredClaims, ...}}; the token's {@code iss} picks one.</li>
  *   <li>{@code bearer} (true) / {@code cookie}: where the token comes from.</li>
  *   <li>{@code scopes}, {@code scopesMatch} (all), {@code roles}, {@code rolesMatch} (any),
@@ -70,6 +71,23 @@ public final class JwtProvider implements PolicyProvider {
 
     /** JWKS sources of this gateway by URL: routes naming the same URL share one fetcher and key set. */
     private final Map<String, RemoteJwks> remotes = new HashMap<>();
+    /** The context {@link #remotes} belong to: a provider given in code serves every configuration of a gateway. */
+    private ProviderContext remotesContext;
+    private final Map<String, JwtKeySource> keySources;
+
+    /** The provider {@link java.util.ServiceLoader} finds: keys from URLs, files and secrets. */
+    public JwtProvider() {
+        this(Map.of());
+    }
+
+    /**
+     * A provider that also knows key sets supplied in code, by name: an issuer with
+     * {@code keySource: <name>} uses that {@link JwtKeySource}. Give it to the gateway in code
+     * ({@code Gateway.Builder.policyProvider}); it replaces the found one.
+     */
+    public JwtProvider(Map<String, ? extends JwtKeySource> keySources) {
+        this.keySources = Map.copyOf(keySources);
+    }
 
     @Override
     public String type() {
@@ -168,10 +186,14 @@ public final class JwtProvider implements PolicyProvider {
         String jwksFile = e.string("jwksFile", null);
         List<String> publicKeys = e.strings("publicKeys");
         String secret = e.string("secret", null);
-        int sources = (jwksUrl != null ? 1 : 0) + (jwksFile != null || !publicKeys.isEmpty() ? 1 : 0) + (secret != null ? 1 : 0);
+        String keySource = e.string("keySource", null);
+        int sources = (jwksUrl != null ? 1 : 0) + (jwksFile != null || !publicKeys.isEmpty() ? 1 : 0) + (secret != null ? 1 : 0)
+                + (keySource != null ? 1 : 0);
         ConfigException.check(sources == 1, path + "jwksUrl", sources == 0
-                ? "missing (expected: one of jwksUrl, jwksFile/publicKeys or secret)"
-                : "several key sources (expected: one of jwksUrl, jwksFile/publicKeys or secret)");
+                ? "missing (expected: one of jwksUrl, jwksFile/publicKeys, secret or keySource)"
+                : "several key sources (expected: one of jwksUrl, jwksFile/publicKeys, secret or keySource)");
+        ConfigException.check(keySource == null || keySources.containsKey(keySource), path + "keySource",
+                "'" + keySource + "' is not a key source given in code (known: " + String.join(", ", new java.util.TreeSet<>(keySources.keySet())) + ")");
         Set<JWSAlgorithm> algorithms = algorithms(e, path, secret != null);
         Set<String> audiences = Set.copyOf(e.strings("audiences"));
         List<String> requiredClaims = e.strings("requiredClaims");
@@ -188,6 +210,9 @@ public final class JwtProvider implements PolicyProvider {
         KeySource keys;
         if (jwksUrl != null) {
             keys = remote(jwksUrl, jwksCa, refresh, minRefresh, fetchTimeout, context, path);
+        } else if (keySource != null) {
+            ConfigException.check(jwksCa == null, path + "jwksCa", "only used with jwksUrl");
+            keys = supplied(keySource, refresh, minRefresh, context);
         } else {
             ConfigException.check(jwksCa == null, path + "jwksCa", "only used with jwksUrl");
             keys = KeySource.fixed(secret != null ? secretKeys(secret, algorithms, path) : localKeys(jwksFile, publicKeys, path));
@@ -281,7 +306,7 @@ public final class JwtProvider implements PolicyProvider {
         if (scheme.equals("http") && !isLoopback(uri.getHost())) {
             LOG.warn("{}jwksUrl {} is plain HTTP: whoever can change it in transit can mint tokens; use https", path, url);
         }
-        RemoteJwks existing = remotes.get(url);
+        RemoteJwks existing = remotes(context).get(url);
         if (existing != null) {
             return existing;
         }
@@ -298,6 +323,36 @@ public final class JwtProvider implements PolicyProvider {
         jwks.start();
         remotes.put(url, jwks);
         return jwks;
+    }
+
+    /** A key set given in code, refreshed like a URL's; routes naming the same source share it. */
+    private synchronized KeySource supplied(String name, Duration refresh, Duration minRefresh, ProviderContext context) {
+        String key = "keySource:" + name;
+        RemoteJwks existing = remotes(context).get(key);
+        if (existing != null) {
+            return existing;
+        }
+        JwtKeySource source = keySources.get(name);
+        RemoteJwks jwks = new RemoteJwks(key, () -> {
+            JWKSet set = source.keys();
+            if (set == null) {
+                throw new IllegalStateException("the key source returned no key set");
+            }
+            return set.toString(true); // public keys only
+        }, refresh, minRefresh, context);
+        context.closeOnShutdown(jwks);
+        jwks.start();
+        remotes.put(key, jwks);
+        return jwks;
+    }
+
+    /** The shared key sets of {@code context}'s configuration (those of an earlier one are closed with it). */
+    private Map<String, RemoteJwks> remotes(ProviderContext context) {
+        if (remotesContext != context) {
+            remotes.clear();
+            remotesContext = context;
+        }
+        return remotes;
     }
 
     private static boolean isLoopback(String host) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keys from a JWKS URL. Fetches run on the gateway's blocking executor (never an event loop); request
+ * Keys from a JWKS URL (or a {@link JwtKeySource} given in code). Fetches run on the gateway's blocking executor (never an event loop); request
  * threads only read {@link #current()}. The set is refreshed every {@code refreshInterval}; a token
  * with an unknown {@code kid} triggers an early refresh, single-flight and at most once per
  * {@code minRefreshInterval}. A failed fetch never replaces the last good set (stale-while-error)
@@ -38,11 +39,10 @@ final class RemoteJwks implements KeySource, AutoCloseable {
     static final int MAX_KEYS = 100;
     private static final Duration MAX_RETRY = Duration.ofMinutes(1);
 
-    private final URI uri;
-    private final HttpClient client;
+    private final String source;
+    private final Callable<String> document;
     private final Duration refreshInterval;
     private final Duration minRefreshInterval;
-    private final Duration fetchTimeout;
     private final ProviderContext context;
     private final List<Consumer<Set<String>>> removalListeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<CompletableFuture<KeySet>> inflight = new AtomicReference<>();
@@ -58,21 +58,22 @@ final class RemoteJwks implements KeySource, AutoCloseable {
 
     RemoteJwks(URI uri, SSLContext sslContext, Duration refreshInterval, Duration minRefreshInterval,
                Duration fetchTimeout, ProviderContext context) {
-        this.uri = uri;
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .connectTimeout(fetchTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (sslContext != null) {
-            b.sslContext(sslContext);
-        }
-        this.client = b.build();
+        this(uri.toString(), new Download(uri, sslContext, fetchTimeout), refreshInterval, minRefreshInterval, context);
+    }
+
+    /**
+     * Keys from {@code document}, a callable giving a JWK set document (run on the blocking executor):
+     * how key sets supplied in code ({@link JwtKeySource}) are refreshed like those from a URL.
+     */
+    RemoteJwks(String source, Callable<String> document, Duration refreshInterval, Duration minRefreshInterval,
+               ProviderContext context) {
+        this.source = source;
+        this.document = document;
         this.refreshInterval = refreshInterval;
         this.minRefreshInterval = minRefreshInterval;
-        this.fetchTimeout = fetchTimeout;
         this.context = context;
         this.lastFetchStartNanos = System.nanoTime() - minRefreshInterval.toNanos();
         MeterRegistry meters = context.meterRegistry();
-        String source = uri.toString();
         this.successes = Counter.builder("portcullis.jwks.fetches").tag("source", source).tag("result", "success")
                 .register(meters);
         this.failures = Counter.builder("portcullis.jwks.fetches").tag("source", source).tag("result", "failure")
@@ -170,11 +171,11 @@ final class RemoteJwks implements KeySource, AutoCloseable {
     private void load(CompletableFuture<KeySet> result) {
         KeySet next;
         try {
-            next = KeySet.parse(download(), uri.toString(), MAX_KEYS);
+            next = KeySet.parse(document.call(), source, MAX_KEYS);
         } catch (Exception e) {
             consecutiveFailures++;
             failures.increment();
-            LOG.warn("JWKS {}: fetch failed ({}); {}", uri, describe(e),
+            LOG.warn("JWKS {}: fetch failed ({}); {}", source, describe(e),
                     current == null ? "no keys yet: tokens of this issuer are refused" : "keeping the last good key set");
             inflight.set(null);
             result.completeExceptionally(e);
@@ -190,36 +191,56 @@ final class RemoteJwks implements KeySource, AutoCloseable {
             Set<String> removed = new HashSet<>(previous.thumbprints);
             removed.removeAll(next.thumbprints);
             if (!removed.isEmpty()) {
-                LOG.info("JWKS {}: {} key(s) removed, {} key(s) now", uri, removed.size(), next.keys.size());
+                LOG.info("JWKS {}: {} key(s) removed, {} key(s) now", source, removed.size(), next.keys.size());
                 for (Consumer<Set<String>> l : removalListeners) {
                     l.accept(removed);
                 }
             }
             if (!next.kids.equals(previous.kids)) {
-                LOG.info("JWKS {}: key ids now {}", uri, next.kids);
+                LOG.info("JWKS {}: key ids now {}", source, next.kids);
             }
         } else {
-            LOG.info("JWKS {}: loaded {} key(s)", uri, next.keys.size());
+            LOG.info("JWKS {}: loaded {} key(s)", source, next.keys.size());
         }
         result.complete(next);
     }
 
-    private String download() throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(fetchTimeout)
-                .header("Accept", "application/jwk-set+json, application/json")
-                .GET()
-                .build();
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP status " + response.statusCode());
+    /** GET of a JWKS URL: no redirects, bounded time and size. */
+    private static final class Download implements Callable<String> {
+        private final URI uri;
+        private final HttpClient client;
+        private final Duration fetchTimeout;
+
+        Download(URI uri, SSLContext sslContext, Duration fetchTimeout) {
+            this.uri = uri;
+            HttpClient.Builder b = HttpClient.newBuilder()
+                    .connectTimeout(fetchTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (sslContext != null) {
+                b.sslContext(sslContext);
             }
-            byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw new IOException("larger than " + MAX_BYTES + " bytes");
+            this.client = b.build();
+            this.fetchTimeout = fetchTimeout;
+        }
+
+        @Override
+        public String call() throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(fetchTimeout)
+                    .header("Accept", "application/jwk-set+json, application/json")
+                    .GET()
+                    .build();
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IOException("HTTP status " + response.statusCode());
+                }
+                byte[] bytes = body.readNBytes(MAX_BYTES + 1);
+                if (bytes.length > MAX_BYTES) {
+                    throw new IOException("larger than " + MAX_BYTES + " bytes");
+                }
+                return new String(bytes, StandardCharsets.UTF_8);
             }
-            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 
@@ -230,6 +251,6 @@ final class RemoteJwks implements KeySource, AutoCloseable {
 
     @Override
     public String toString() {
-        return uri.toString();
+        return source;
     }
 }

@@ -30,4 +30,16 @@ public interface ProviderContext {
      * the gateway fails to build): clients and connections a provider opened.
      */
     void closeOnShutdown(AutoCloseable resource);
+
+    /**
+     * State that survives a configuration reload, such as a local rate limiter's counters: returns
+     * the value the running configuration got for {@code key}, or a new one from {@code create}. Put
+     * every setting that shapes the state into the key, so a changed setting starts afresh. State the
+     * new configuration does not ask for is dropped when it is put in force. Asked for twice with one
+     * key in one configuration, it gives two values (matched to the earlier ones by order). The
+     * default keeps nothing across reloads.
+     */
+    default <T> T retained(String key, Class<T> type, java.util.function.Supplier<? extends T> create) {
+        return create.get();
+    }
 }

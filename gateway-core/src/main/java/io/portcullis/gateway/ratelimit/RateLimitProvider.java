@@ -45,6 +45,43 @@ public final class RateLimitProvider implements PolicyProvider {
     static final AsciiString X_REMAINING = AsciiString.cached("x-ratelimit-remaining");
     static final AsciiString X_RESET = AsciiString.cached("x-ratelimit-reset");
 
+    /** The Redis limits use when their settings name none. */
+    public static final String DEFAULT_REDIS_URI = "redis://127.0.0.1:6379";
+
+    private final String defaultRedisUri;
+    private final boolean defaultRedisCluster;
+
+    /** The provider {@link java.util.ServiceLoader} finds: Redis at {@value #DEFAULT_REDIS_URI} unless a limit names one. */
+    public RateLimitProvider() {
+        this(DEFAULT_REDIS_URI, false);
+    }
+
+    /**
+     * A provider whose {@code backend: redis} limits that name no {@code redis} (and no
+     * {@code redisCluster}) use this Redis: how an embedding application hands over its own
+     * connection settings (the Spring starter does, from Spring Data Redis). Give it to the gateway
+     * in code ({@code Gateway.Builder.policyProvider}); it replaces the found one.
+     *
+     * @param redisUri a Redis URI as in the {@code redis} setting, e.g. {@code rediss://:secret@cache:6380/2}
+     * @param cluster  whether that URI names a Redis Cluster node
+     */
+    public RateLimitProvider(String redisUri, boolean cluster) {
+        ConfigException.check(redisUri != null && !redisUri.isBlank(), "redis",
+                "empty (expected: a Redis URI such as redis://127.0.0.1:6379)");
+        this.defaultRedisUri = redisUri;
+        this.defaultRedisCluster = cluster;
+    }
+
+    /** The Redis URI of limits that name none. */
+    public String defaultRedisUri() {
+        return defaultRedisUri;
+    }
+
+    /** Whether {@link #defaultRedisUri()} is a Redis Cluster. */
+    public boolean defaultRedisCluster() {
+        return defaultRedisCluster;
+    }
+
     @Override
     public String type() {
         return "rate-limit";
@@ -76,7 +113,9 @@ public final class RateLimitProvider implements PolicyProvider {
         boolean legacy = spec.bool("legacyHeaders", false);
         RateLimiter limiter = backend.equals("redis")
                 ? redisLimiter(spec, context, name, requests, per, burst, maxKeys)
-                : LocalRateLimiter.of(requests, per, burst, maxKeys);
+                // counters survive a reload that keeps this limit as it is (same name, rate, burst, key)
+                : context.retained("rate-limit|" + name + "|" + requests + "|" + per + "|" + burst + "|" + maxKeys + "|" + key,
+                        LocalRateLimiter.class, () -> LocalRateLimiter.of(requests, per, burst, maxKeys));
         long windowSeconds = Math.max(1, per.toSeconds());
         String header = key.startsWith("header:") ? key.substring(7).toLowerCase(Locale.ROOT)
                 : key.startsWith("claim:") ? key.substring(6) : null;
@@ -84,13 +123,18 @@ public final class RateLimitProvider implements PolicyProvider {
                 "\"" + name + "\";r=", legacy, AttrKey.of("rate-limit:" + name, RateLimitResult.class), burst);
     }
 
-    private RedisBackends redis; // this gateway's Redis connections, made on first use
+    // the Redis connections of one configuration, made on first use; a provider given in code serves
+    // every configuration (reloads, restarts), so connections belong to the context that made them
+    private RedisBackends redis;
+    private ProviderContext redisContext;
 
     private RateLimiter redisLimiter(PolicySpec spec, ProviderContext context, String name, long requests, Duration per,
                                      long burst, long maxKeys) {
-        String uri = spec.string("redis", "redis://127.0.0.1:6379");
+        String named = spec.string("redis", null);
+        String uri = named != null ? named : defaultRedisUri;
         ConfigException.check(!uri.isBlank(), "settings.redis", "empty (expected: a Redis URI such as redis://127.0.0.1:6379)");
-        boolean cluster = spec.bool("redisCluster", false);
+        // a limit naming its own Redis says itself whether that is a cluster
+        boolean cluster = spec.bool("redisCluster", named == null && defaultRedisCluster);
         Duration timeout = spec.duration("redisTimeout", Duration.ofMillis(50));
         ConfigException.check(timeout.toMillis() >= 1 && timeout.compareTo(Duration.ofSeconds(10)) <= 0,
                 "settings.redisTimeout", timeout.toMillis() + "ms (expected: 1ms to 10s)");
@@ -112,8 +156,9 @@ public final class RateLimitProvider implements PolicyProvider {
                 RedisRateLimiter.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), leaseSize, leaseTtl,
                 RedisRateLimiter.OnFailure.valueOf(onFailure.toUpperCase(Locale.ROOT)), breakerWindow, maxKeys);
         synchronized (this) {
-            if (redis == null) {
+            if (redis == null || redisContext != context) {
                 redis = new RedisBackends(context);
+                redisContext = context;
             }
         }
         try {

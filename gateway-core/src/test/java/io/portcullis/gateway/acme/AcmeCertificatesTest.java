@@ -8,9 +8,7 @@ import io.portcullis.gateway.RouteConfig;
 import io.portcullis.gateway.TlsConfig;
 import io.portcullis.gateway.internal.acme.SelfSignedCertificates;
 import io.portcullis.testing.TestUpstream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import io.portcullis.testing.TlsProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,15 +19,8 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ACME against pebble on loopback: a placeholder first, then the issued chain served to a real TLS
  * client (and valid up to pebble's root), renewal swapped in under an open connection, and a CA
- * that is down: backoff, and the certificate in place keeps serving.
+ * that is down: backoff, and the certificate in place (placeholder or issued) keeps serving.
  */
 class AcmeCertificatesTest {
     @TempDir
@@ -69,7 +60,7 @@ class AcmeCertificatesTest {
                 .listener(ListenerConfig.https(0, TlsConfig.builder().certificate(acme.certificate())
                         .reloadInterval(Duration.ofMillis(100)).build()).named("https").bind("127.0.0.1"))
                 .listener(ListenerConfig.redirect(httpPort, 443).named("http").bind("127.0.0.1"))
-                .acmeHttpChallenges(acme.challenges())
+                .acmeChallenges(acme.challenges())
                 .route(RouteConfig.prefix("/").to(upstream.url()).build())
                 .build();
         gateway.start();
@@ -116,6 +107,29 @@ class AcmeCertificatesTest {
         } finally {
             again.close();
         }
+
+        // the CA is gone when a renewal is due: the attempt fails, backs off, and the issued certificate keeps serving
+        pebble.stop();
+        AcmeCertificates due = AcmeCertificates.create(AcmeConfig.of(pebble.directory(), dir.resolve("acme"), "gw.test", "www.gw.test")
+                .withDirectoryCa(pebble.caPem).withRenewBefore(Duration.ofDays(3650)));
+        try {
+            X509Certificate stored = due.current();
+            assertThat(due.issued()).isTrue();
+            due.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (due.lastError() == null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(due.lastError()).as("the renewal attempt failed").isNotNull();
+            assertThat(due.nextAttempt()).as("and backs off").isAfter(java.time.Instant.now().plusSeconds(20));
+            assertThat(due.current().getSerialNumber()).isEqualTo(stored.getSerialNumber());
+            try (TlsProbe probe = TlsProbe.open(port, "gw.test")) {
+                assertThat(probe.leaf().getSerialNumber()).isEqualTo(stored.getSerialNumber());
+                assertThat(probe.get("/echo")).startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            due.close();
+        }
     }
 
     @Test
@@ -128,7 +142,7 @@ class AcmeCertificatesTest {
         gateway = Gateway.builder()
                 .listener(ListenerConfig.https(httpsPort, TlsConfig.builder().certificate(acme.certificate())
                         .reloadInterval(Duration.ofMillis(100)).build()).named("https").bind("127.0.0.1"))
-                .acmeHttpChallenges(acme.challenges())
+                .acmeChallenges(acme.challenges())
                 .route(RouteConfig.prefix("/").to(upstream.url()).build())
                 .build();
         gateway.start();
@@ -201,75 +215,4 @@ class AcmeCertificatesTest {
                 .generateCertPath(Arrays.asList(chain)), params);
     }
 
-    /** A TLS connection with SNI that records the served chain (trusting anything: the test checks the chain itself). */
-    static final class TlsProbe implements AutoCloseable {
-        private final SSLSocket socket;
-
-        private TlsProbe(SSLSocket socket) {
-            this.socket = socket;
-        }
-
-        static TlsProbe open(int port, String sni) throws Exception {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
-            SSLParameters p = s.getSSLParameters();
-            p.setServerNames(List.of(new SNIHostName(sni)));
-            p.setApplicationProtocols(new String[] {"http/1.1"});
-            s.setSSLParameters(p);
-            s.setSoTimeout(10_000);
-            s.startHandshake();
-            return new TlsProbe(s);
-        }
-
-        X509Certificate[] chain() throws Exception {
-            return Arrays.stream(socket.getSession().getPeerCertificates()).map(c -> (X509Certificate) c)
-                    .toArray(X509Certificate[]::new);
-        }
-
-        X509Certificate leaf() throws Exception {
-            return chain()[0];
-        }
-
-        /** One keep-alive request on this connection; the status line. */
-        String get(String path) throws Exception {
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: gw.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                head.append((char) b);
-            }
-            String text = head.toString();
-            int cl = text.toLowerCase().indexOf("content-length:");
-            if (cl >= 0) {
-                int len = Integer.parseInt(text.substring(cl + 15, text.indexOf("\r\n", cl)).trim());
-                in.readNBytes(len);
-            }
-            return text;
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
-    }
 }

@@ -23,11 +23,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Let's Encrypt's test CA on loopback: {@code pebble} with {@code pebble-challtestsrv} as its DNS
  * (every name resolves to 127.0.0.1), validating http-01 challenges against {@code httpPort}.
- * Tests skip with a reason when the Debian package is missing; CI installs it.
+ * Tests skip with a reason when the Debian package is missing; CI installs it. Public for the
+ * server module's tests (through the test-jar).
  */
-final class Pebble implements AutoCloseable {
-    final Path dir;
-    final Path caPem;
+public final class Pebble implements AutoCloseable {
+    public final Path dir;
+    public final Path caPem;
     private final X509Certificate directoryCaCert;
     final int port;
     final int managementPort;
@@ -57,46 +58,59 @@ final class Pebble implements AutoCloseable {
     }
 
     /** Starts pebble validating http-01 on {@code httpPort} (skips the test without pebble installed). */
-    static Pebble start(Path dir, int httpPort) throws Exception {
+    public static Pebble start(Path dir, int httpPort) throws Exception {
         return start(dir, httpPort, freePort());
     }
 
     /** Starts pebble validating http-01 on {@code httpPort} and tls-alpn-01 on {@code tlsPort}. */
-    static Pebble start(Path dir, int httpPort, int tlsPort) throws Exception {
+    public static Pebble start(Path dir, int httpPort, int tlsPort) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/pebble")) && Files.isExecutable(Path.of("/usr/bin/pebble-challtestsrv")),
                 "pebble is not installed (apt-get install pebble; CI does)");
-        Pebble p = new Pebble(dir, httpPort, tlsPort);
-        p.startProcesses();
-        return p;
+        // its listen ports are picked free, then bound by another process: one can be taken in between
+        // (by any connection's ephemeral source port), so a launch that does not come up is retried on new ports
+        IllegalStateException failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Pebble p = new Pebble(dir, httpPort, tlsPort);
+            try {
+                p.startProcesses();
+                return p;
+            } catch (IllegalStateException e) {
+                p.stop();
+                failure = failure == null ? e : failure;
+                failure.addSuppressed(new IllegalStateException("pebble.log: " + p.log() + " challtestsrv.log: "
+                        + (Files.exists(dir.resolve("challtestsrv.log")) ? Files.readString(dir.resolve("challtestsrv.log")) : "")));
+            }
+        }
+        throw failure;
     }
 
     void startProcesses() throws Exception {
         processes.add(launch(List.of("/usr/bin/pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
                 "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
                 "-management", "127.0.0.1:" + challengeMgmtPort), "challtestsrv.log"));
-        awaitPort(challengeMgmtPort);
+        awaitPort(challengeMgmtPort, processes.get(0));
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/pebble", "-config", dir.resolve("pebble.json").toString(),
                 "-dnsserver", "127.0.0.1:" + dnsPort);
         pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
         pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
         pb.environment().put("PEBBLE_AUTHZREUSE", "0");
         processes.add(launch(pb, "pebble.log"));
-        awaitPort(port);
+        awaitPort(port, processes.get(1));
     }
 
-    URI directory() {
+    public URI directory() {
         return URI.create("https://localhost:" + port + "/dir");
     }
 
     /** Pebble's root for issued certificates (a new one per launch). */
-    X509Certificate issuingRoot() throws Exception {
+    public X509Certificate issuingRoot() throws Exception {
         var client = java.net.http.HttpClient.newBuilder().sslContext(TestTls.clientContextTrusting(directoryCaCert)).build();
         var res = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + managementPort + "/roots/0")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(res.body()));
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         for (Process p : processes) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -104,7 +118,7 @@ final class Pebble implements AutoCloseable {
         processes.clear();
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.exists(dir.resolve("pebble.log")) ? Files.readString(dir.resolve("pebble.log")) : "";
     }
 
@@ -121,15 +135,19 @@ final class Pebble implements AutoCloseable {
         return pb.redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private static void awaitPort(int port) throws Exception {
+    private static void awaitPort(int port, Process process) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(process.info().command().orElse("pebble") + " exited with "
+                        + process.exitValue() + " before listening on 127.0.0.1:" + port);
+            }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;

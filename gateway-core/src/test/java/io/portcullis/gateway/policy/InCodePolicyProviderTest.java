@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.RouteConfig;
+import io.portcullis.gateway.ratelimit.RateLimitProvider;
 import io.portcullis.testing.GatewayFixture;
+import io.portcullis.testing.RawHttp;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +59,24 @@ class InCodePolicyProviderTest {
                 .route(RouteConfig.prefix("/").to("http://127.0.0.1:9").build()).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("policy type 'security-headers' is provided twice");
+    }
+
+    @Test
+    void anInstanceOfABuiltInGivenInCodeReplacesTheFoundOne() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        // limits naming no Redis use the provider's default: nothing listens there, so a closed limit refuses
+        RateLimitProvider elsewhere = new RateLimitProvider("redis://127.0.0.1:" + closed, false);
+        try (GatewayFixture f = GatewayFixture.start(up -> Gateway.builder()
+                .policyProvider(elsewhere)
+                .route(RouteConfig.prefix("/").to(up.url()).policy(PolicySpec.of("rate-limit", Map.of(
+                        "requests", 5, "per", "1m", "backend", "redis", "name", "in-code-default", "onFailure", "closed")))
+                        .build()))) {
+            RawHttp.Result r = f.exchange("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.header("retry-after")).isNotNull();
+        }
     }
 }

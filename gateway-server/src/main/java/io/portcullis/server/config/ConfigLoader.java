@@ -67,7 +67,7 @@ public final class ConfigLoader {
         BindContext ctx = new BindContext(name, text, new Substitution(env, baseDir), baseDir);
         Node root = compose(text, ctx);
         ServerConfig bound = ConfigModel.ROOT.bind(root, "", ctx);
-        return new ServerConfig(bound.gateway(), bound.admin(), source, ctx.secretPaths());
+        return new ServerConfig(bound.gateway(), bound.admin(), source, ctx.secretPaths(), bound.acme());
     }
 
     /**

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The effective configuration as plain maps for {@code /config}: defaults filled in, durations as
  * text, and secrets replaced by {@value #REDACTED}: values read from secret files, the admin token,
- * and policy settings whose name says they are secret (pepper, password, hash, secret, token).
+ * policy settings whose name says they are secret (pepper, password, hash, secret, token), and an
+ * ACME listener's EAB HMAC key.
  */
 public final class ConfigRenderer {
     public static final String REDACTED = "<redacted>";
@@ -32,6 +33,11 @@ public final class ConfigRenderer {
         @SuppressWarnings("unchecked")
         Map<String, Object> gw = (Map<String, Object>) value(config.gateway(), "", config.secretPaths());
         out.putAll(gw);
+        config.acme().forEach((i, acme) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tls = (Map<String, Object>) ((List<Map<String, Object>>) gw.get("listeners")).get(i).get("tls");
+            tls.put("acme", acme(acme, "listeners[" + i + "].tls.acme", config.secretPaths()));
+        });
         @SuppressWarnings("unchecked")
         Map<String, Object> admin = (Map<String, Object>) value(config.admin(), "admin", config.secretPaths());
         if (admin.get("token") != null) {
@@ -39,6 +45,26 @@ public final class ConfigRenderer {
         }
         out.put("admin", admin);
         return out;
+    }
+
+    /** As in the file: {@code eab: {keyId, hmacKey}}, the key always redacted. */
+    private static Map<String, Object> acme(io.portcullis.gateway.acme.AcmeConfig acme, String path, Set<String> secrets) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) value(acme, path, secrets);
+        if (acme.redis() != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> redis = (Map<String, Object>) m.get("redis");
+            redis.put("uri", acme.redis().uri().replaceAll("//[^@/]*@", "//" + REDACTED + "@"));
+        }
+        Object keyId = m.remove("eabKeyId");
+        m.remove("eabHmacKey");
+        if (keyId != null) {
+            Map<String, Object> eab = new LinkedHashMap<>();
+            eab.put("keyId", keyId);
+            eab.put("hmacKey", REDACTED);
+            m.put("eab", eab);
+        }
+        return m;
     }
 
     private static Object value(Object v, String path, Set<String> secrets) {

@@ -42,7 +42,7 @@ class CliTest {
         assertThat(v.out()).contains("portcullis ").contains("java 17").contains("netty 4.2");
         Run h = run("--help");
         assertThat(h.code()).isZero();
-        assertThat(h.out()).contains("run", "validate", "hash-key", "hash-password", "cert", "Exit codes:", "3   invalid configuration");
+        assertThat(h.out()).contains("run", "validate", "hash-key", "hash-password", "cert", "pki", "Exit codes:", "3   invalid configuration");
         assertThat(run("validate", "--help").out()).contains("Usage: portcullis validate");
     }
 

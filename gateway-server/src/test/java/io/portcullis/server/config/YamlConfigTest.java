@@ -3,7 +3,10 @@ package io.portcullis.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.gateway.ClusterConfig;
+import io.portcullis.gateway.EndpointConfig;
 import io.portcullis.gateway.ListenerConfig;
+import io.portcullis.gateway.LoadBalancing;
 import io.portcullis.gateway.RouteConfig;
 import io.portcullis.gateway.TlsConfig;
 import io.portcullis.server.PortcullisServer;
@@ -65,6 +68,159 @@ class YamlConfigTest {
         assertThat(gw.timeouts().drain()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.admin().port()).isEqualTo(9901);
         assertThat(c.admin().host()).isEqualTo("127.0.0.1");
+        RouteConfig site = gw.routes().stream().filter(r -> r.id().equals("site")).findFirst().orElseThrow();
+        assertThat(site.cluster()).isEqualTo("app");
+        assertThat(gw.clusters()).singleElement().satisfies(app -> {
+            assertThat(app.name()).isEqualTo("app");
+            assertThat(app.endpoints()).extracting(EndpointConfig::weight).containsExactly(1, 2);
+            assertThat(app.passiveHealth().maxEjectionPercent()).isEqualTo(50);
+            assertThat(app.retries().maxRetries()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void clusters_asMapOrList_andRoutesReferToThemByName() {
+        ServerConfig c = load("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  web:
+                    endpoints:
+                      - http://10.0.0.1:8080
+                      - {url: http://10.0.0.2:8080, weight: 3}
+                    balancing: hash
+                    hashKey: cookie:session
+                    pool: {maxConnectionsPerEndpoint: 10, maxPendingRequests: 5, idleTimeout: 5s}
+                    activeHealth: {path: /health, interval: 2s}
+                    connectTimeout: 1s
+                routes:
+                  - {path: /, cluster: web, upstreamResponseTimeout: 90s}
+                """);
+        ClusterConfig web = c.gateway().clusters().get(0);
+        assertThat(web.name()).isEqualTo("web");
+        assertThat(web.balancing()).isEqualTo(LoadBalancing.hash("cookie:session"));
+        assertThat(web.endpoints().get(1).weight()).isEqualTo(3);
+        assertThat(web.pool().maxPendingRequests()).isEqualTo(5);
+        assertThat(web.activeHealth().interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(web.activeHealth().unhealthyThreshold()).isEqualTo(3);
+        assertThat(web.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.gateway().routes().get(0).upstreamResponseTimeout()).isEqualTo(Duration.ofSeconds(90));
+
+        ServerConfig list = load("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  - name: api
+                    endpoints: [http://10.0.0.1:8080]
+                    balancing: least-request
+                routes:
+                  - {path: /, cluster: api}
+                """);
+        assertThat(list.gateway().clusters().get(0).balancing().algorithm()).isEqualTo(LoadBalancing.Algorithm.LEAST_REQUEST);
+    }
+
+    @Test
+    void clusterProtocolAndSni_bind_andMismatchesPointIntoTheFile() {
+        ServerConfig c = load("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  grpc: {endpoints: [http://10.0.0.1:9090], protocol: h2c}
+                  secure:
+                    endpoints: [https://10.0.0.2:8443]
+                    protocol: h2
+                    sni: upstream.test
+                routes:
+                  - {path: /grpc, cluster: grpc}
+                  - {path: /s, cluster: secure}
+                  - {path: /u, upstream: {url: https://10.0.0.3:443, sni: legacy.test}}
+                """);
+        assertThat(c.gateway().clusters().get(0).protocol()).isEqualTo(ClusterConfig.Protocol.H2C);
+        assertThat(c.gateway().clusters().get(1).protocol()).isEqualTo(ClusterConfig.Protocol.H2);
+        assertThat(c.gateway().clusters().get(1).sni()).isEqualTo("upstream.test");
+        assertThat(c.gateway().routes().get(2).upstream().sni()).isEqualTo("legacy.test");
+
+        ConfigError cleartextH2 = error("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  web:
+                    endpoints: [http://10.0.0.1:8080]
+                    protocol: h2
+                """);
+        assertThat(cleartextH2.path()).startsWith("clusters.web");
+        assertThat(cleartextH2.getMessage()).contains("is not https").contains("use h2c");
+
+        ConfigError ipSni = error("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  web:
+                    endpoints: [https://10.0.0.1:8443]
+                    sni: 10.0.0.1
+                """);
+        assertThat(ipSni.path()).isEqualTo("clusters.web.sni");
+        assertThat(ipSni.getMessage()).contains("SNI cannot carry an IP address");
+
+        ConfigError unknown = error("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  web:
+                    endpoints: [http://10.0.0.1:8080]
+                    protocol: http2
+                """);
+        assertThat(unknown.line()).isEqualTo(5);
+        assertThat(unknown.getMessage()).contains("http1, h2, h2c");
+    }
+
+    @Test
+    void clusterErrors_pointIntoTheFile() {
+        ConfigError unknown = error("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  web: {endpoints: [http://10.0.0.1:8080]}
+                routes:
+                  - {path: /a, cluster: web}
+                  - {path: /b, cluster: wbe}
+                """);
+        assertThat(unknown.path()).isEqualTo("routes[1].cluster");
+        assertThat(unknown.line()).isEqualTo(6);
+        assertThat(unknown.getMessage()).contains("'wbe' is not a defined cluster").contains("[web]");
+
+        ConfigError badUrl = error("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  web:
+                    endpoints:
+                      - http://10.0.0.1:8080
+                      - ftp://10.0.0.2
+                """);
+        assertThat(badUrl.path()).isEqualTo("clusters.web.endpoints[1]");
+        assertThat(badUrl.getMessage()).contains("expected: scheme http or https");
+        assertThat(badUrl.line()).isEqualTo(6);
+
+        ConfigError hashKey = error("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  - name: web
+                    endpoints: [http://10.0.0.1:8080]
+                    balancing: hash
+                    hashKey: query:x
+                """);
+        assertThat(hashKey.path()).isEqualTo("clusters[0].hashKey");
+        assertThat(hashKey.line()).isEqualTo(6);
+        assertThat(hashKey.getMessage()).contains("header:NAME, cookie:NAME or client-ip");
+
+        ConfigError both = error("""
+                listeners: [{port: 1, mode: http}]
+                clusters:
+                  web: {endpoints: [http://10.0.0.1:8080]}
+                routes:
+                  - {path: /, cluster: web, upstream: http://10.0.0.1:9}
+                """);
+        assertThat(both.path()).isEqualTo("routes[0].cluster");
+
+        ConfigError neither = error("""
+                listeners: [{port: 1, mode: http}]
+                routes:
+                  - {path: /}
+                """);
+        assertThat(neither.path()).isEqualTo("routes[0].upstream");
     }
 
     @Test
@@ -296,5 +452,109 @@ class YamlConfigTest {
                     assertThat(e.line()).isEqualTo(12);
                     assertThat(e.problem()).contains("unknown setting for policy type 'rate-limit'");
                 });
+    }
+
+    @Test
+    void acmeErrors_nameTheirPositionInTheFile() {
+        String base = """
+                listeners:
+                  - port: 443
+                    tls:
+                      acme:
+                        directory: https://acme.example/dir
+                        domains: [ok.example, "*.bad.example"]
+                        agreeToTerms: true
+                        storage: /var/lib/portcullis/acme
+                """;
+        ConfigError e = error(base);
+        assertThat(e.path()).isEqualTo("listeners[0].tls.acme.domains[1]");
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.problem()).contains("without wildcards");
+
+        e = error(base.replace("\"*.bad.example\"", "b.example").replace("agreeToTerms: true", "agreeToTerms: false"));
+        assertThat(e.path()).isEqualTo("listeners[0].tls.acme.agreeToTerms");
+        assertThat(e.line()).isEqualTo(7);
+
+        e = error(base.replace("\"*.bad.example\"", "b.example") + """
+                      certificates: [{certificateChain: a.pem, privateKey: a.key}]
+                """);
+        assertThat(e.path()).isEqualTo("listeners[0].tls.acme");
+        assertThat(e.problem()).contains("not both");
+
+        e = error(base.replace("\"*.bad.example\"", "b.example").replace("storage:", "eab: {keyId: k}\n        storage:"));
+        assertThat(e.path()).isEqualTo("listeners[0].tls.acme.eab.hmacKey");
+
+        e = error(base.replace("\"*.bad.example\"", "b.example").replace("storage:", "redis: {uri: http://x}\n        storage:"));
+        assertThat(e.path()).isEqualTo("listeners[0].tls.acme.redis.uri");
+        assertThat(e.line()).isEqualTo(8);
+    }
+
+    @Test
+    void acmeListener_servesTheFilesInItsStorage_andValidateWritesNothingThere() throws Exception {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, """
+                listeners:
+                  - name: https
+                    port: 443
+                    tls:
+                      acme:
+                        directory: lets-encrypt
+                        domains: [Example.COM, www.example.com]
+                        email: ops@example.com
+                        agreeToTerms: true
+                        storage: data/acme
+                        renewBefore: 30d
+                        challenge: tls-alpn-01
+                  - {port: 80, httpsPort: 443}
+                """);
+        ConfigLoader loader = new ConfigLoader(Map.<String, String>of()::get);
+        ServerConfig c = loader.load(file);
+        var acme = c.acme().get(0);
+        assertThat(acme.directory()).isEqualTo(io.portcullis.gateway.acme.AcmeConfig.LETS_ENCRYPT);
+        assertThat(acme.domains()).containsExactly("example.com", "www.example.com");
+        assertThat(acme.storage()).isEqualTo(dir.resolve("data/acme"));
+        assertThat(acme.renewBefore()).isEqualTo(Duration.ofDays(30));
+        assertThat(acme.challenge()).isEqualTo("tls-alpn-01");
+        assertThat(c.gateway().listeners().get(0).tls().certificates()).containsExactly(acme.certificate());
+        assertThat(acme.certificate().certificateChain()).isEqualTo(dir.resolve("data/acme/example.com/fullchain.pem"));
+        PortcullisServer.check(c, loader);
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void compressionWebSocketAndTheirTimeouts_bind() {
+        ServerConfig c = load("""
+                listeners: [{port: 8080, mode: http}]
+                compression: {minSize: 2KiB, level: 3}
+                timeouts: {websocketIdle: 90s}
+                routes:
+                  - path: /api
+                    upstream: http://127.0.0.1:9000
+                    websocket: false
+                    compression: {enabled: false}
+                  - path: /
+                    upstream: http://127.0.0.1:9000
+                """);
+        var gw = c.gateway();
+        assertThat(gw.compression().enabled()).isTrue();
+        assertThat(gw.compression().minSize()).isEqualTo(2048);
+        assertThat(gw.compression().level()).isEqualTo(3);
+        assertThat(gw.compression().types()).isEqualTo(io.portcullis.gateway.CompressionConfig.DEFAULT_TYPES);
+        assertThat(gw.timeouts().websocketIdle()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(gw.routes().get(0).websocket()).isFalse();
+        assertThat(gw.routes().get(0).compression().enabled()).isFalse();
+        assertThat(gw.routes().get(1).websocket()).isTrue();
+        assertThat(gw.routes().get(1).compression()).isNull();
+    }
+
+    @Test
+    void badCompressionType_isReportedAtTheListItem() {
+        ConfigError e = error("""
+                listeners: [{port: 8080, mode: http}]
+                compression:
+                  types: [application/json, Text/HTML]
+                """);
+        assertThat(e.path()).isEqualTo("compression.types[1]");
+        assertThat(e.problem()).contains("Text/HTML");
     }
 }

@@ -2,6 +2,7 @@ package io.portcullis.spring.actuate;
 
 import io.portcullis.gateway.GatewayConfig;
 import io.portcullis.gateway.ListenerConfig;
+import io.portcullis.gateway.LoadBalancing;
 import io.portcullis.gateway.RouteConfig;
 import io.portcullis.gateway.policy.PolicySpec;
 import io.portcullis.spring.PortcullisGateway;
@@ -13,7 +14,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * {@code /actuator/portcullis}: the gateway's listeners and routing table. Policy settings are left
+ * {@code /actuator/portcullis}: the gateway's listeners, routing table and clusters. Policy settings are left
  * out on purpose (they hold secrets: HMAC keys, API key hashes); only their types are shown.
  */
 @Endpoint(id = "portcullis")
@@ -32,11 +33,15 @@ public class PortcullisEndpoint {
                 bound.containsKey(l.name()) ? bound.get(l.name()).getHostString() + ":" + bound.get(l.name()).getPort()
                         : null)).toList();
         List<RouteDescriptor> routes = config.routes().stream().map(PortcullisEndpoint::route).toList();
-        return new GatewayDescriptor(gateway.isRunning(), listeners, types(config.policies()), routes);
+        List<ClusterDescriptor> clusters = config.clusters().stream().map(c -> new ClusterDescriptor(c.name(),
+                c.endpoints().stream().map(e -> new EndpointDescriptor(e.url().toString(), e.weight())).toList(),
+                c.balancing().algorithm(), c.balancing().hashKey())).toList();
+        return new GatewayDescriptor(gateway.isRunning(), listeners, types(config.policies()), routes, clusters);
     }
 
     private static RouteDescriptor route(RouteConfig r) {
-        return new RouteDescriptor(r.id(), r.hosts(), r.path(), r.pathMatch(), r.methods(), r.upstream().url().toString(),
+        return new RouteDescriptor(r.id(), r.hosts(), r.path(), r.pathMatch(), r.methods(),
+                r.upstream() != null ? r.upstream().url().toString() : "cluster:" + r.cluster(),
                 r.rewrite(), r.rewriteTo(), types(r.policies()));
     }
 
@@ -46,7 +51,16 @@ public class PortcullisEndpoint {
 
     /** The endpoint's answer. */
     public record GatewayDescriptor(boolean running, List<ListenerDescriptor> listeners, List<String> policies,
-                                    List<RouteDescriptor> routes) {
+                                    List<RouteDescriptor> routes, List<ClusterDescriptor> clusters) {
+    }
+
+    /** A named cluster routes send to ({@code upstream: cluster:<name>}): its endpoints and balancing. */
+    public record ClusterDescriptor(String name, List<EndpointDescriptor> endpoints, LoadBalancing.Algorithm balancing,
+                                    String hashKey) {
+    }
+
+    /** One endpoint of a cluster. */
+    public record EndpointDescriptor(String url, int weight) {
     }
 
     /** One listener; {@code address} is the bound one while running. */

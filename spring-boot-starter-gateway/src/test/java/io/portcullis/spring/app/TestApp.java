@@ -41,6 +41,16 @@ public class TestApp {
             return "orders of " + user;
         }
 
+        /** A JSON document of about 4 KiB: worth compressing. */
+        @GetMapping(value = "/data", produces = "application/json")
+        String data() {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < 100; i++) {
+                sb.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"name\":\"item number ").append(i).append("\"}");
+            }
+            return sb.append(']').toString();
+        }
+
         @GetMapping("/limited")
         String limited() {
             return "ok";

@@ -14,10 +14,15 @@ import java.util.function.BiFunction;
  */
 final class ClientConnectionCounts {
     private final ConcurrentHashMap<ClientPrefix, Count> counts = new ConcurrentHashMap<>();
-    private final int max;
+    /** Changed by a reload; connections already above a lowered limit stay, new ones wait for room. */
+    private volatile int max;
 
     ClientConnectionCounts(int max) {
         this.max = max;
+    }
+
+    void limit(int newMax) {
+        this.max = newMax;
     }
 
     /** Takes one slot for {@code client}; null when it already has {@code max} connections. */

@@ -42,7 +42,12 @@ final class ConnectionGuard {
     private final Counter refusedClientFull;
     private final ChannelFutureListener releaseListenerSlot;
 
-    ConnectionGuard(ListenerConfig config, GatewayRuntime runtime) {
+    /**
+     * @param previous the guard this one replaces on the same socket after a reload, or null: its
+     *                 connections stay counted (they still hold their slots), so a reload never lets a
+     *                 listener or a client past its limit
+     */
+    ConnectionGuard(ListenerConfig config, GatewayRuntime runtime, ConnectionGuard previous) {
         GatewayMetrics metrics = runtime.metrics();
         ConnectionLimits limits = config.connectionLimits();
         IpRules rules = config.ipRules();
@@ -52,10 +57,15 @@ final class ConnectionGuard {
         this.trustedProxies = runtime.trustedProxies();
         this.maxConnections = limits.effectiveMaxConnections(runtime.limits());
         this.ipv6Prefix = limits.clientIpv6Prefix();
-        this.open = metrics.openConnections(listener);
-        this.perClient = limits.maxConnectionsPerClient() > 0
-                ? new ClientConnectionCounts(limits.maxConnectionsPerClient()) : null;
-        if (perClient != null) {
+        this.open = previous != null ? previous.open : metrics.openConnections(listener);
+        // the same clients keep their counts (by the same prefix length) under the new limit
+        boolean keepCounts = previous != null && previous.perClient != null && previous.ipv6Prefix == ipv6Prefix;
+        this.perClient = limits.maxConnectionsPerClient() <= 0 ? null
+                : keepCounts ? previous.perClient : new ClientConnectionCounts(limits.maxConnectionsPerClient());
+        if (keepCounts && perClient != null) {
+            perClient.limit(limits.maxConnectionsPerClient());
+        }
+        if (perClient != null && !keepCounts) {
             metrics.trackedClients(listener, perClient, ClientConnectionCounts::clients);
         }
         this.refusedByRules = metrics.connectionsRejected(listener, "ip-rules");

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -23,10 +24,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.portcullis.gateway.EndpointConfig;
+import io.portcullis.gateway.internal.cluster.Endpoint;
+import io.portcullis.gateway.CompressionConfig;
 import io.portcullis.gateway.UpstreamConfig;
+import io.portcullis.gateway.internal.compress.BodyEncoder;
+import io.portcullis.gateway.internal.compress.ResponseCompression;
 import io.portcullis.gateway.internal.policy.PolicyChains;
 import io.portcullis.gateway.internal.policy.PolicyMeters;
 import io.portcullis.gateway.internal.routing.Route;
@@ -45,9 +52,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * One request/response exchange between a client (HTTP/1.1 connection or HTTP/2 stream) and an
- * upstream HTTP/1.1 connection, on one event loop. Bodies stream in both directions: a chunk is
- * read from one side only when the other side can take it (Netty's channel writability), so memory
- * stays flat for any body size.
+ * upstream HTTP/1.1 connection or HTTP/2 stream channel (HTTP objects either way), on one event
+ * loop. Bodies stream in both directions: a chunk is read from one side only when the other side
+ * can take it (Netty's channel writability), so memory stays flat for any body size.
  */
 final class Exchange implements RequestContext {
 
@@ -56,6 +63,9 @@ final class Exchange implements RequestContext {
      * the upstream's by Netty's decoder), so the copy skips a second validation pass.
      */
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+    private static final HttpHeaders RETRY_AFTER = new io.netty.handler.codec.http.DefaultHttpHeaders()
+            .set(HttpHeaderNames.RETRY_AFTER, "1");
 
     private static final HttpHeadersFactory CHECKED_HEADERS =
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
@@ -74,7 +84,8 @@ final class Exchange implements RequestContext {
     private Object[] attrs;
     private Route route;
     private String routeId = "none";
-    private UpstreamConfig upstream;
+    private UpstreamAttempts attempts;
+    private Future<Channel> acquiring;
     private HttpRequest upstreamRequest;
     private InetAddress clientAddress;
     private long bodyLimit;
@@ -94,6 +105,8 @@ final class Exchange implements RequestContext {
     private boolean waitUpstreamWritable;
     private boolean waitClientWritable;
     private boolean done;
+    private boolean webSocket;
+    private BodyEncoder encoder;
     private int status;
     private long bytesIn;
     private long bytesOut;
@@ -133,14 +146,37 @@ final class Exchange implements RequestContext {
             return;
         }
         routeId = route.id();
-        upstream = route.upstream();
+        attempts = new UpstreamAttempts(rt.cluster(routeId), rt.pool(cctx.channel().eventLoop()).index(), route.config(),
+                rt.timeouts());
         bodyLimit = route.maxRequestBodyBytes(rt.limits().maxRequestBodyBytes());
         if (head.contentLength() > bodyLimit) {
             respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "request body is larger than " + bodyLimit + " bytes", true, false);
             return;
         }
-        armTimer(Math.min(rt.timeouts().request().toNanos(), rt.timeouts().upstreamResponse().toNanos()));
+        if (HttpMethod.CONNECT.equals(head.method())) {
+            // also what an HTTP/2 extended CONNECT (RFC 8441 WebSocket) becomes: not advertised, not supported
+            respondError(HttpResponseStatus.NOT_IMPLEMENTED,
+                    "CONNECT is not supported (WebSocket works over HTTP/1.1 only)", false, false);
+            return;
+        }
+        if (!client.h2 && WebSocketHandshake.requested(head, request.headers())) {
+            WebSocketHandshake.Refusal refused = route.config().websocket()
+                    ? WebSocketHandshake.check(head.method(), request.headers(), head)
+                    : new WebSocketHandshake.Refusal(HttpResponseStatus.FORBIDDEN,
+                            "WebSocket is disabled on this route", HttpHeaders.EMPTY_HEADERS);
+            if (refused != null) {
+                respond(refused.status(), refused.detail(), true, refused.headers(), false, false);
+                return;
+            }
+            if (attempts.cluster().config().protocol().http2()) {
+                respondError(HttpResponseStatus.NOT_IMPLEMENTED, "WebSocket is not supported to cluster '"
+                        + attempts.cluster().name() + "': it speaks HTTP/2 to its endpoints", false, false);
+                return;
+            }
+            webSocket = true;
+        }
+        armTimer(Math.min(rt.timeouts().request().toNanos(), attempts.responseTimeout().toNanos()));
         PolicyChains.Chain chain = rt.policies().forRoute(routeId);
         policies = chain.policies();
         policyMeters = chain.meters();
@@ -225,12 +261,38 @@ final class Exchange implements RequestContext {
 
     private void goUpstream() {
         upstreamRequest = buildUpstreamRequest();
-        Channel pooled = rt.pool(cctx.channel().eventLoop()).pollIdle(upstream);
+        Endpoint e = attempts.first(request.headers(), clientAddress);
+        if (e == null) {
+            // rare (every endpoint out): a header of its own, saying when the first one should be back
+            HttpHeaders retry = new io.netty.handler.codec.http.DefaultHttpHeaders()
+                    .set(HttpHeaderNames.RETRY_AFTER, attempts.cluster().retryAfterSeconds(System.nanoTime()));
+            respond(HttpResponseStatus.SERVICE_UNAVAILABLE, attempts.noEndpointDetail(), true, retry, false, false);
+            return;
+        }
+        sendTo(e);
+    }
+
+    /** Sends the request to {@code e} on an idle pooled connection, or on one from {@link #acquire}. */
+    private void sendTo(Endpoint e) {
+        if (!attempts.preserveHost() || head.authority() == null) {
+            upstreamRequest.headers().set(HttpHeaderNames.HOST, e.config().authority());
+        }
+        Channel pooled = rt.pool(cctx.channel().eventLoop()).pollIdle(e);
         if (pooled != null) {
             onConnected(pooled, true);
         } else {
-            connectFresh();
+            acquire(e);
         }
+    }
+
+    /** The attempt failed before any response byte: true when it goes on at another endpoint. */
+    private boolean retryElsewhere() {
+        Endpoint next = attempts.retry();
+        if (next == null) {
+            return false;
+        }
+        sendTo(next);
+        return true;
     }
 
     private HttpRequest buildUpstreamRequest() {
@@ -240,7 +302,9 @@ final class Exchange implements RequestContext {
                 HeaderRules.X_FORWARDED_PROTO, HeaderRules.X_FORWARDED_HOST, HeaderRules.FORWARDED,
                 Problems.X_REQUEST_ID, HttpHeaderNames.EXPECT, HttpHeaderNames.CONTENT_LENGTH);
         String authority = head.authority();
-        out.set(HttpHeaderNames.HOST, upstream.preserveHost() && authority != null ? authority : upstream.authority());
+        if (attempts.preserveHost() && authority != null) {
+            out.set(HttpHeaderNames.HOST, authority); // otherwise the endpoint's, set per attempt in sendTo
+        }
         ForwardedHeaders.Result fw = ForwardedHeaders.compute(in, client.peer, client.scheme, authority,
                 rt.trustedProxies());
         clientAddress = fw.client();
@@ -269,6 +333,9 @@ final class Exchange implements RequestContext {
             }
         } else if (head.contentLength() == 0) {
             out.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+        }
+        if (webSocket) {
+            WebSocketHandshake.addUpgradeRequest(out);
         }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, head.method(),
                 head.pathAndQuery(route.rewrite(head.path())), out);
@@ -328,21 +395,40 @@ final class Exchange implements RequestContext {
 
     // ---- upstream connection -----------------------------------------------------------------
 
-    private void connectFresh() {
-        rt.pool(cctx.channel().eventLoop()).connect(upstream).addListener((Future<Channel> f) -> {
+    /** A new connection to {@code e}, or one another request releases (the pool's limits decide). */
+    private void acquire(Endpoint e) {
+        Future<Channel> pending = rt.pool(cctx.channel().eventLoop()).acquire(e, attempts.connectTimeout().toMillis());
+        acquiring = pending;
+        pending.addListener((Future<Channel> f) -> {
+            if (acquiring == f) {
+                acquiring = null;
+            }
             if (f.isSuccess()) {
-                onConnected(f.getNow(), false);
+                Channel ch = f.getNow();
+                onConnected(ch, ch.pipeline().get(UpstreamHandler.class).requests() > 0);
             } else if (!done) {
                 Throwable cause = f.cause();
+                if (cause instanceof UpstreamPool.NoConnection) {
+                    attempts.end();
+                    rt.metrics().upstreamError(routeId, "pool");
+                    respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster '" + attempts.cluster().name() + "': "
+                            + cause.getMessage(), true, RETRY_AFTER, false, false);
+                    return;
+                }
+                attempts.failed();
+                if (retryElsewhere()) {
+                    return; // nothing of the request was sent: any method may go elsewhere
+                }
                 if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
                     upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT, "connecting to the upstream timed out after "
-                            + Problems.duration(rt.timeouts().upstreamConnect()));
+                            + Problems.duration(attempts.connectTimeout()));
+                } else if (cause instanceof UpstreamPool.NotHttp2) {
+                    upstreamFailed("protocol", HttpResponseStatus.BAD_GATEWAY, cause.getMessage());
                 } else if (isTls(cause)) {
                     upstreamFailed("tls", HttpResponseStatus.BAD_GATEWAY,
                             "the TLS handshake with the upstream failed (certificate or protocol)");
                 } else {
-                    upstreamFailed("connect", HttpResponseStatus.BAD_GATEWAY,
-                            "the upstream refused the connection or could not be reached");
+                    upstreamFailed("connect", HttpResponseStatus.BAD_GATEWAY, unreachable(e.config()));
                 }
             }
         });
@@ -359,7 +445,7 @@ final class Exchange implements RequestContext {
 
     private void onConnected(Channel ch, boolean reused) {
         if (done) {
-            rt.pool(cctx.channel().eventLoop()).release(upstream, ch);
+            rt.pool(cctx.channel().eventLoop()).release(ch);
             return;
         }
         up = ch;
@@ -370,10 +456,21 @@ final class Exchange implements RequestContext {
             cctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        ch.pipeline().get(UpstreamResponseDecoder.class).expectResponseTo(HttpMethod.HEAD.equals(head.method()));
-        ch.write(upstreamRequest);
+        UpstreamResponseDecoder decoder = ch.pipeline().get(UpstreamResponseDecoder.class);
+        if (decoder != null) { // HTTP/1.1; an HTTP/2 stream knows the end of a response from its frames
+            decoder.expectResponseTo(HttpMethod.HEAD.equals(head.method()));
+        }
+        if (!head.hasBody() && ch instanceof Http2StreamChannel) {
+            // one HEADERS frame with END_STREAM, as HTTP/2 clients send a bodiless request
+            ch.write(new DefaultFullHttpRequest(upstreamRequest.protocolVersion(), upstreamRequest.method(),
+                    upstreamRequest.uri(), Unpooled.EMPTY_BUFFER, upstreamRequest.headers(), HttpHeaders.EMPTY_HEADERS));
+        } else {
+            ch.write(upstreamRequest);
+        }
         if (!head.hasBody()) {
-            ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!(ch instanceof Http2StreamChannel)) {
+                ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
             requestComplete = true;
             upstreamQuietSince = System.nanoTime();
         } else if (pendingContent != null) {
@@ -408,6 +505,10 @@ final class Exchange implements RequestContext {
             int code = res.status().code();
             if (code < 200) {
                 if (code == 101) {
+                    if (webSocket && WebSocketHandshake.accepted(res)) {
+                        openTunnel(res);
+                        return;
+                    }
                     io.netty.util.ReferenceCountUtil.release(msg);
                     upstreamFailed("invalid", HttpResponseStatus.BAD_GATEWAY,
                             "the upstream switched protocols without being asked to");
@@ -417,6 +518,7 @@ final class Exchange implements RequestContext {
             } else {
                 responseStarted = true;
                 status = code;
+                attempts.responded(code);
                 cctx.write(clientResponse(res));
             }
         }
@@ -434,6 +536,9 @@ final class Exchange implements RequestContext {
                 return;
             }
             bytesOut += c.content().readableBytes();
+            if (encoder != null) {
+                c = encoder.encode(c);
+            }
             if (c instanceof LastHttpContent) {
                 responseComplete = true;
                 complete(cctx.writeAndFlush(c));
@@ -451,8 +556,13 @@ final class Exchange implements RequestContext {
         boolean bodyAllowed = !HttpMethod.HEAD.equals(head.method()) && code != 204 && code != 304;
         boolean framed = res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
                 || HttpUtil.isTransferEncodingChunked(res) || !bodyAllowed;
-        upstreamReusable = framed && HttpUtil.isKeepAlive(res);
+        upstreamReusable = framed && HttpUtil.isKeepAlive(res) && !webSocket; // a refused upgrade: not reused
         clientKeepAlive &= !rt.draining();
+        if (bodyAllowed) {
+            CompressionConfig compression = route.config().compression();
+            encoder = ResponseCompression.begin(compression != null ? compression : rt.config().compression(),
+                    request.headers(), code, out, cctx.alloc());
+        }
         if (!client.h2) {
             if (bodyAllowed && !out.contains(HttpHeaderNames.CONTENT_LENGTH)) {
                 if (head.http10()) {
@@ -469,6 +579,26 @@ final class Exchange implements RequestContext {
         }
         applyResponsePolicies(out);
         return new DefaultHttpResponse(HttpVersion.HTTP_1_1, res.status(), out);
+    }
+
+    /**
+     * The upstream accepted the WebSocket upgrade: the exchange ends here (logged as 101) and both
+     * connections become a {@link WebSocketTunnel}; the upstream one never returns to the pool.
+     */
+    private void openTunnel(HttpResponse res) {
+        HttpHeaders out = CHECKED_HEADERS.newHeaders();
+        HeaderRules.copyEndToEnd(res.headers(), out, Problems.X_REQUEST_ID);
+        out.set(Problems.X_REQUEST_ID, requestId);
+        applyResponsePolicies(out);
+        status = 101;
+        responseStarted = true;
+        responseComplete = true;
+        Channel upstreamChannel = up;
+        up = null;
+        upHandler.detach();
+        finish();
+        client.tunnelOpened(this);
+        WebSocketTunnel.open(rt, cctx.channel(), upstreamChannel, WebSocketHandshake.switchingProtocols(out));
     }
 
     void onUpstreamReadComplete() {
@@ -514,17 +644,44 @@ final class Exchange implements RequestContext {
         if (done) {
             return;
         }
+        if (!responseStarted && !retried && !head.hasBody() && upHandler != null && upHandler.refused()) {
+            // HTTP/2: the endpoint refused the stream (REFUSED_STREAM, or beyond a GOAWAY's last stream id),
+            // so it did not process the request: it goes once more on a new stream of the same endpoint
+            retried = true;
+            releaseUpstream(false);
+            acquire(attempts.current());
+            return;
+        }
         if (!responseStarted && reusedConnection && !retried && !head.hasBody() && isSafe(head.method())) {
             // A pooled connection the upstream closed just as we reused it. The upstream may or may not
             // have processed the request, so only a safe method (no body, no side effects) is retried,
             // once, on a fresh connection.
             retried = true;
             releaseUpstream(false);
-            connectFresh();
+            acquire(attempts.current());
             return;
+        }
+        attempts.failed();
+        if (!responseStarted && !head.hasBody() && UpstreamAttempts.idempotent(head.method())) {
+            // reset before any response byte: the request may have been processed, so only an idempotent one goes elsewhere
+            releaseUpstream(false);
+            if (retryElsewhere()) {
+                return;
+            }
         }
         upstreamFailed(cause != null && isTls(cause) ? "tls" : "reset", HttpResponseStatus.BAD_GATEWAY,
                 "the upstream closed the connection before the response was complete");
+    }
+
+    /**
+     * Names the upstream when it is on this host (a local app that is not running, as with the embedded
+     * default before the reference app starts); a remote upstream's address stays private.
+     */
+    static String unreachable(EndpointConfig up) {
+        String host = up.host();
+        boolean local = host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("::1");
+        return local ? "the upstream " + up.authority() + " on this host refused the connection (is it running?)"
+                : "the upstream refused the connection or could not be reached";
     }
 
     private static boolean isSafe(HttpMethod m) {
@@ -642,7 +799,7 @@ final class Exchange implements RequestContext {
         up = null;
         upHandler.detach();
         if (reusable) {
-            rt.pool(cctx.channel().eventLoop()).release(upstream, ch);
+            rt.pool(cctx.channel().eventLoop()).release(ch);
         } else {
             ch.close();
         }
@@ -666,11 +823,12 @@ final class Exchange implements RequestContext {
                     "the request did not complete within " + Problems.duration(rt.timeouts().request()));
             return;
         }
-        long quietLimit = rt.timeouts().upstreamResponse().toNanos();
+        long quietLimit = attempts.responseTimeout().toNanos();
         boolean waitingOnUpstream = up != null && requestComplete && !waitClientWritable;
         if (waitingOnUpstream && now - upstreamQuietSince >= quietLimit) {
+            attempts.failed();
             upstreamFailed("timeout", HttpResponseStatus.GATEWAY_TIMEOUT,
-                    "the upstream did not respond within " + Problems.duration(rt.timeouts().upstreamResponse()));
+                    "the upstream did not respond within " + Problems.duration(attempts.responseTimeout()));
             return;
         }
         // the client is the slow side: it stopped sending its body, or stopped taking the response
@@ -696,6 +854,17 @@ final class Exchange implements RequestContext {
             return;
         }
         done = true;
+        if (attempts != null) {
+            attempts.end();
+        }
+        if (acquiring != null) {
+            acquiring.cancel(false);
+            acquiring = null;
+        }
+        if (encoder != null) {
+            encoder.close(); // frees the compressor's native memory however the response ended
+            encoder = null;
+        }
         if (timer != null) {
             timer.cancel(false);
             timer = null;
@@ -706,7 +875,7 @@ final class Exchange implements RequestContext {
             AccessLog.log(requestId, client.h2 ? "HTTP/2" : request.protocolVersion().text(),
                     request.method().name(), head == null ? null : head.authority(),
                     head == null ? null : head.path(), status, bytesIn, bytesOut, duration, routeId,
-                    upstream == null ? null : upstream.url().toString(),
+                    attempts == null ? null : attempts.endpointId(),
                     clientAddress == null ? null : clientAddress.getHostAddress());
         }
     }

@@ -10,22 +10,30 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
-import io.portcullis.gateway.AcmeHttpChallenges;
+import io.portcullis.gateway.AcmeChallenges;
 import io.portcullis.gateway.CertificateConfig;
+import io.portcullis.gateway.ClusterConfig;
+import io.portcullis.gateway.EndpointConfig;
+import io.portcullis.gateway.RouteConfig;
+import io.portcullis.gateway.internal.cluster.Cluster;
+import java.nio.file.Path;
 import io.portcullis.gateway.ConfigException;
 import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.GatewayConfig;
 import io.portcullis.gateway.Limits;
 import io.portcullis.gateway.Timeouts;
 import io.portcullis.gateway.UpstreamConfig;
+import io.portcullis.gateway.internal.compress.Brotli;
 import io.portcullis.gateway.internal.net.CidrSet;
 import io.portcullis.gateway.internal.policy.PolicyChains;
 import io.portcullis.gateway.internal.routing.Router;
 import io.portcullis.gateway.internal.tls.ClientTlsContexts;
+import io.portcullis.gateway.internal.tls.PemFiles;
 import io.portcullis.gateway.observe.GatewayMetrics;
 import io.portcullis.gateway.policy.PolicyProvider;
 import io.portcullis.gateway.policy.ProviderContext;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +57,7 @@ public final class GatewayRuntime {
     private final EventLoopGroup workers;
     private final AddressResolverGroup<InetSocketAddress> resolverGroup;
     private final GatewayMetrics metrics;
-    private final AcmeHttpChallenges acme;
+    private final AcmeChallenges acme;
     private final Map<EventLoop, UpstreamPool> pools = new IdentityHashMap<>();
     /**
      * The configuration in force. Each event loop reads its own copy, replaced only by a task on that
@@ -59,18 +67,30 @@ public final class GatewayRuntime {
     private volatile State current;
     private final FastThreadLocal<State> loopState = new FastThreadLocal<>();
     private final ConcurrentHashMap<Channel, Drainable> connections = new ConcurrentHashMap<>();
+    /** The running clusters by configuration, and their active health checks; guarded by {@code this}. */
+    private final Map<ClusterConfig, Cluster> clusters = new HashMap<>();
+    private final Map<Cluster, ActiveHealthChecker> checkers = new IdentityHashMap<>();
     private volatile boolean draining;
 
-    /** What can be checked and built before any socket opens: config errors surface at build time. */
+    /**
+     * What can be checked and built before any socket opens: config errors surface at build time.
+     * {@code clusterByRoute} maps each route id to the cluster it sends to: a named one, or for a
+     * route with a plain upstream a one-endpoint cluster named after its URL (routes with equal
+     * upstreams share it, and its pool). {@code upstreamClientCertificates}: the leaf certificate of
+     * each distinct client certificate presented to upstreams, by {@link #clientCertificateId}, as
+     * loaded for this configuration (for the expiry gauge).
+     */
     public record Prepared(GatewayConfig config, Router router, Map<String, SslContext> upstreamSsl,
-                           PolicyChains policies) {
+                           PolicyChains policies, Map<String, ClusterConfig> clusterByRoute,
+                           Map<String, X509Certificate> upstreamClientCertificates) {
     }
 
     /**
      * One configuration's compiled parts, swapped as a whole. {@code upstreamSsl} keeps the client
      * contexts of earlier configurations too: a request routed just before a swap may still connect.
      */
-    private record State(Prepared prepared, CidrSet trustedProxies, Map<String, SslContext> upstreamSsl) {
+    private record State(Prepared prepared, CidrSet trustedProxies, Map<String, SslContext> upstreamSsl,
+                         Map<String, Cluster> clusterByRoute) {
     }
 
     /** Compiles the router, the policy chains and the upstream TLS contexts; throws {@link ConfigException} naming the field. */
@@ -83,25 +103,90 @@ public final class GatewayRuntime {
         Router router = Router.compile(config.routes());
         PolicyChains policies = PolicyChains.compile(config, providerContext, Gateway.class.getClassLoader(), inCode);
         Map<String, SslContext> ssl = new HashMap<>();
-        for (int i = 0; i < config.routes().size(); i++) {
-            UpstreamConfig up = config.routes().get(i).upstream();
-            if (up.secure() && !ssl.containsKey(sslKey(up))) {
-                try {
-                    ssl.put(sslKey(up), ClientTlsContexts.forUpstream(up.trustedCertificates(), up.clientCertificate()));
-                } catch (RuntimeException e) {
-                    String field = e.getMessage() != null && up.clientCertificate() != null
-                            && (e.getMessage().contains(String.valueOf(up.clientCertificate().certificateChain()))
-                                || e.getMessage().contains(String.valueOf(up.clientCertificate().privateKey())))
-                            ? "clientCertificate" : "trustedCertificates";
-                    throw new ConfigException("routes[" + i + "].upstream." + field, e.getMessage(), e);
+        Map<String, ClusterConfig> named = new HashMap<>();
+        for (int i = 0; i < config.clusters().size(); i++) {
+            ClusterConfig c = config.clusters().get(i);
+            named.put(c.name(), c);
+            if (c.endpoints().stream().anyMatch(EndpointConfig::secure)) {
+                addSsl(ssl, c.trustedCertificates(), c.clientCertificate(), false, "clusters[" + i + "].");
+                if (c.protocol() == ClusterConfig.Protocol.H2) { // plus the HTTP/1.1 one above, for active health checks
+                    addSsl(ssl, c.trustedCertificates(), c.clientCertificate(), true, "clusters[" + i + "].");
                 }
             }
         }
-        return new Prepared(config, router, Map.copyOf(ssl), policies);
+        Map<String, ClusterConfig> byRoute = new HashMap<>();
+        for (int i = 0; i < config.routes().size(); i++) {
+            RouteConfig r = config.routes().get(i);
+            UpstreamConfig up = r.upstream();
+            if (up == null) {
+                byRoute.put(r.id(), named.get(r.cluster()));
+                continue;
+            }
+            if (up.secure()) {
+                addSsl(ssl, up.trustedCertificates(), up.clientCertificate(), false, "routes[" + i + "].upstream.");
+            }
+            byRoute.put(r.id(), ClusterConfig.of(up.url().toString(), up));
+        }
+        return new Prepared(config, router, Map.copyOf(ssl), policies, Map.copyOf(byRoute), clientCertificates(config));
+    }
+
+    /** The leaf of every client certificate the configuration presents to upstreams, read once more for the gauge. */
+    private static Map<String, X509Certificate> clientCertificates(GatewayConfig config) {
+        Map<String, X509Certificate> certs = new HashMap<>();
+        for (int i = 0; i < config.clusters().size(); i++) {
+            ClusterConfig c = config.clusters().get(i);
+            if (c.clientCertificate() != null) {
+                readLeaf(certs, clientCertificateId(c.name(), c.clientCertificate()), c.clientCertificate(),
+                        "clusters[" + i + "].clientCertificate");
+            }
+        }
+        for (int i = 0; i < config.routes().size(); i++) {
+            UpstreamConfig up = config.routes().get(i).upstream();
+            if (up != null && up.secure() && up.clientCertificate() != null) {
+                readLeaf(certs, clientCertificateId(up.url().toString(), up.clientCertificate()), up.clientCertificate(),
+                        "routes[" + i + "].upstream.clientCertificate");
+            }
+        }
+        return Map.copyOf(certs);
+    }
+
+    private static void readLeaf(Map<String, X509Certificate> certs, String id, CertificateConfig cert, String field) {
+        if (!certs.containsKey(id)) {
+            try {
+                certs.put(id, PemFiles.readCertificates(cert.certificateChain()).get(0));
+            } catch (RuntimeException e) { // replaced by something unreadable since the context was built
+                throw new ConfigException(field, e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Identifies a client certificate presented to upstreams, in metrics: {@code target|chain file}, where
+     * the target is the upstream's URL or the cluster's name.
+     */
+    public static String clientCertificateId(String target, CertificateConfig cert) {
+        return target + "|" + cert.certificateChain().toAbsolutePath();
+    }
+
+    private static void addSsl(Map<String, SslContext> ssl, Path trusted, CertificateConfig clientCert, boolean h2,
+                               String at) {
+        String key = sslKey(trusted, clientCert, h2);
+        if (ssl.containsKey(key)) {
+            return;
+        }
+        try {
+            ssl.put(key, ClientTlsContexts.forUpstream(trusted, clientCert, h2));
+        } catch (RuntimeException e) {
+            String field = e.getMessage() != null && clientCert != null
+                    && (e.getMessage().contains(String.valueOf(clientCert.certificateChain()))
+                        || e.getMessage().contains(String.valueOf(clientCert.privateKey())))
+                    ? "clientCertificate" : "trustedCertificates";
+            throw new ConfigException(at + field, e.getMessage(), e);
+        }
     }
 
     public GatewayRuntime(Prepared prepared, Transport transport, EventLoopGroup workers,
-                          GatewayMetrics metrics, AcmeHttpChallenges acme) {
+                          GatewayMetrics metrics, AcmeChallenges acme) {
         Objects.requireNonNull(prepared.config(), "config");
         this.transport = transport;
         this.workers = workers;
@@ -109,17 +194,18 @@ public final class GatewayRuntime {
         this.acme = acme;
         for (EventExecutor e : workers) {
             EventLoop loop = (EventLoop) e;
-            pools.put(loop, new UpstreamPool(loop, this));
+            pools.put(loop, new UpstreamPool(loop, pools.size(), this));
         }
-        swap(prepared);
+        Brotli.available(); // loads the optional native library here, never on an event loop
+        // Netty's DNS resolver: asynchronous, caching each answer for its TTL (so endpoints follow DNS changes)
         this.resolverGroup = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(transport.datagramChannel())
                 .socketChannelType(transport.socketChannel()));
+        swap(prepared);
     }
 
-    private static String sslKey(UpstreamConfig up) {
-        String trust = up.trustedCertificates() == null ? "" : up.trustedCertificates().toAbsolutePath().toString();
-        CertificateConfig c = up.clientCertificate();
+    private static String sslKey(Path trusted, CertificateConfig c, boolean h2) {
+        String trust = (h2 ? "h2|" : "") + (trusted == null ? "" : trusted.toAbsolutePath().toString());
         return c == null ? trust : trust + "|" + c.certificateChain().toAbsolutePath() + "|" + c.privateKey().toAbsolutePath();
     }
 
@@ -128,10 +214,20 @@ public final class GatewayRuntime {
      * one they started with. Returns once every event loop uses it. The caller makes sure that
      * listeners, limits, timeouts and threads are unchanged (see {@link Gateway#reload}).
      */
-    public void swap(Prepared next) {
+    public synchronized void swap(Prepared next) {
         Map<String, SslContext> ssl = new HashMap<>(current == null ? Map.of() : current.upstreamSsl());
         ssl.putAll(next.upstreamSsl());
-        State s = new State(next, CidrSet.of(next.config().trustedProxies()), Map.copyOf(ssl));
+        // a cluster whose configuration is unchanged keeps running as it is: its health and ejections carry over
+        Map<ClusterConfig, Cluster> kept = new HashMap<>();
+        Map<String, Cluster> byRoute = new HashMap<>();
+        for (Map.Entry<String, ClusterConfig> e : next.clusterByRoute().entrySet()) {
+            Cluster c = kept.computeIfAbsent(e.getValue(), cfg -> {
+                Cluster old = clusters.get(cfg);
+                return old != null ? old : new Cluster(cfg, pools.size(), metrics);
+            });
+            byRoute.put(e.getKey(), c);
+        }
+        State s = new State(next, CidrSet.of(next.config().trustedProxies()), Map.copyOf(ssl), Map.copyOf(byRoute));
         current = s;
         List<Future<?>> applied = new ArrayList<>();
         for (EventExecutor e : workers) {
@@ -140,6 +236,23 @@ public final class GatewayRuntime {
         for (Future<?> f : applied) {
             f.syncUninterruptibly();
         }
+        for (Map.Entry<ClusterConfig, Cluster> e : clusters.entrySet()) {
+            if (kept.get(e.getKey()) != e.getValue()) {
+                ActiveHealthChecker checker = checkers.remove(e.getValue());
+                if (checker != null) {
+                    checker.stop();
+                }
+            }
+        }
+        for (Cluster c : kept.values()) {
+            if (c.config().activeHealth() != null && !checkers.containsKey(c)) {
+                ActiveHealthChecker checker = new ActiveHealthChecker(c, this, workers.next());
+                checkers.put(c, checker);
+                checker.start();
+            }
+        }
+        clusters.clear();
+        clusters.putAll(kept);
     }
 
     private State state() {
@@ -179,7 +292,7 @@ public final class GatewayRuntime {
         return metrics;
     }
 
-    AcmeHttpChallenges acme() {
+    AcmeChallenges acme() {
         return acme;
     }
 
@@ -187,8 +300,14 @@ public final class GatewayRuntime {
         return state().trustedProxies();
     }
 
-    SslContext upstreamSslContext(UpstreamConfig upstream) {
-        return state().upstreamSsl().get(sslKey(upstream));
+    /** The cluster's upstream TLS context: with ALPN offering only {@code h2} when {@code h2}, else without ALPN. */
+    SslContext upstreamSslContext(ClusterConfig cluster, boolean h2) {
+        return state().upstreamSsl().get(sslKey(cluster.trustedCertificates(), cluster.clientCertificate(), h2));
+    }
+
+    /** The cluster route {@code routeId} sends to. */
+    Cluster cluster(String routeId) {
+        return state().clusterByRoute().get(routeId);
     }
 
     UpstreamPool pool(EventLoop loop) {
@@ -220,6 +339,15 @@ public final class GatewayRuntime {
         }
     }
 
+    /** Winds down the connections accepted by one listener socket (a reload removed or moved that listener). */
+    public void drainConnectionsOf(Channel serverChannel) {
+        connections.forEach((ch, d) -> {
+            if (ch.parent() == serverChannel) {
+                d.drain();
+            }
+        });
+    }
+
     /** Client connections still open. */
     public int openConnections() {
         return connections.size();
@@ -227,6 +355,10 @@ public final class GatewayRuntime {
 
     /** Closes what is left: client connections, pooled upstream connections, the resolver. */
     public void closeAll() {
+        synchronized (this) {
+            checkers.values().forEach(ActiveHealthChecker::stop);
+            checkers.clear();
+        }
         for (Channel ch : connections.keySet()) {
             ch.close();
         }

@@ -27,6 +27,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
     private final GatewayRuntime runtime;
     private ChannelHandlerContext ctx;
     private State state = State.HEAD;
+    /** Only this connection winds down (its listener was removed by a reload), not the whole gateway. */
+    private boolean draining;
     private ScheduledFuture<?> timer;
 
     Http1Connection(GatewayRuntime runtime) {
@@ -67,7 +69,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
 
     /** The exchange ended and the connection stays open for another request. */
     void exchangeDone() {
-        if (runtime.draining()) {
+        if (draining || runtime.draining()) {
             closeAfterFlush();
             return;
         }
@@ -84,10 +86,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
     @Override
     public void drain() {
         ctx.executor().execute(() -> {
+            draining = true;
             if (state != State.BUSY) {
                 closeAfterFlush();
             }
-            // a busy connection closes after its response: the exchange sees runtime.draining()
+            // a busy connection closes after its response (exchangeDone)
         });
     }
 

@@ -156,6 +156,14 @@ final class ProxyHandler extends ChannelDuplexHandler {
         ctx.read();
     }
 
+    /** The exchange turned this HTTP/1.1 connection into a WebSocket tunnel, which replaces this handler. */
+    void tunnelOpened(Exchange ex) {
+        if (current == ex) {
+            current = null;
+            closing = true;
+        }
+    }
+
     /** Asks the whole HTTP/2 connection to wind down (after a request that must close "the connection"). */
     void goAwayConnection() {
         if (h2) {

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The cleartext listener of an HTTPS site: {@code 301} to {@code https://host[:port]/path?query},
- * except ACME http-01 challenges, answered from {@link io.portcullis.gateway.AcmeHttpChallenges},
+ * except ACME http-01 challenges, answered from {@link io.portcullis.gateway.AcmeChallenges},
  * and the health path. The request head goes through the same strict parsing as proxied requests.
  */
 final class RedirectHandler extends ChannelInboundHandlerAdapter {
@@ -30,6 +30,8 @@ final class RedirectHandler extends ChannelInboundHandlerAdapter {
     private final int httpsPort;
     private boolean inRequest;
     private boolean keepAlive;
+    /** An http-01 answer is being looked up: nothing more is read until it is written (responses stay in order). */
+    private boolean answering;
 
     RedirectHandler(GatewayRuntime runtime, Http1Connection h1, int httpsPort) {
         this.runtime = runtime;
@@ -64,7 +66,9 @@ final class RedirectHandler extends ChannelInboundHandlerAdapter {
                     h1.exchangeDone();
                 }
             }
-            ctx.read(); // the rest of this request (discarded), then the next request
+            if (!answering) {
+                ctx.read(); // the rest of this request (discarded), then the next request
+            }
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -77,11 +81,51 @@ final class RedirectHandler extends ChannelInboundHandlerAdapter {
         try {
             head = RequestHead.parse(req, false, runtime.limits());
             keepAlive = head.keepAlive() && !head.hasBody() && !runtime.draining();
+            if (head.path().startsWith(ACME_PREFIX)) {
+                challenge(ctx, head);
+                return;
+            }
             res = answer(head, ctx);
         } catch (RequestHead.Rejected r) {
             keepAlive = false;
             res = Problems.response(ctx.alloc(), r.status, r.getMessage(), requestId, HttpMethod.HEAD.equals(req.method()));
         }
+        write(ctx, res);
+    }
+
+    /** http-01: the key authorization, perhaps looked up in storage shared with other nodes (asynchronously). */
+    private void challenge(ChannelHandlerContext ctx, RequestHead head) {
+        boolean headRequest = HttpMethod.HEAD.equals(head.method());
+        String token = head.path().substring(ACME_PREFIX.length());
+        if (!validToken(token)) {
+            write(ctx, challengeResponse(ctx, null, headRequest));
+            return;
+        }
+        java.util.concurrent.CompletableFuture<String> lookup = runtime.acme().keyAuthorization(token).toCompletableFuture();
+        if (lookup.isDone()) {
+            write(ctx, challengeResponse(ctx, lookup.exceptionally(e -> null).join(), headRequest));
+            return;
+        }
+        answering = true;
+        lookup.whenComplete((keyAuthorization, err) -> ctx.executor().execute(() -> {
+            answering = false;
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            write(ctx, challengeResponse(ctx, err == null ? keyAuthorization : null, headRequest));
+            ctx.read();
+        }));
+    }
+
+    private static FullHttpResponse challengeResponse(ChannelHandlerContext ctx, String keyAuthorization, boolean headRequest) {
+        if (keyAuthorization == null) {
+            return Problems.response(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
+                    "no pending ACME challenge for this token", null, headRequest);
+        }
+        return text(ctx, HttpResponseStatus.OK, keyAuthorization, "application/octet-stream", headRequest);
+    }
+
+    private void write(ChannelHandlerContext ctx, FullHttpResponse res) {
         res.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         ChannelFuture f = ctx.writeAndFlush(res);
         if (!keepAlive) {
@@ -94,15 +138,6 @@ final class RedirectHandler extends ChannelInboundHandlerAdapter {
         String healthPath = runtime.config().healthPath();
         if (healthPath != null && healthPath.equals(head.path())) {
             return Health.response(ctx.alloc(), runtime.draining(), headRequest);
-        }
-        if (head.path().startsWith(ACME_PREFIX)) {
-            String token = head.path().substring(ACME_PREFIX.length());
-            String keyAuthorization = validToken(token) ? runtime.acme().keyAuthorization(token) : null;
-            if (keyAuthorization == null) {
-                return Problems.response(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
-                        "no pending ACME challenge for this token", null, headRequest);
-            }
-            return text(ctx, HttpResponseStatus.OK, keyAuthorization, "application/octet-stream", headRequest);
         }
         StringBuilder location = new StringBuilder(64).append("https://").append(head.host());
         if (httpsPort != 443) {

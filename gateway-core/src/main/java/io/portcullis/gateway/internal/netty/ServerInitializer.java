@@ -40,24 +40,37 @@ import org.slf4j.LoggerFactory;
 public final class ServerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ServerInitializer.class);
 
+    /** What one listener socket's new connections get; replaced as a whole by a reload. */
+    private record Binding(ListenerConfig listener, ServerTlsContexts tls, ConnectionGuard guard) {
+    }
+
     private final GatewayRuntime runtime;
-    private final ListenerConfig listener;
-    private final ServerTlsContexts tls;
-    private final ConnectionGuard guard;
+    private volatile Binding binding;
 
     public ServerInitializer(GatewayRuntime runtime, ListenerConfig listener, ServerTlsContexts tls) {
         this.runtime = runtime;
-        this.listener = listener;
-        this.tls = tls;
-        this.guard = new ConnectionGuard(listener, runtime);
+        this.binding = new Binding(listener, tls, new ConnectionGuard(listener, runtime, null));
+    }
+
+    /**
+     * Applies a reloaded configuration of this socket's listener to the connections accepted from now
+     * on (mode, TLS, connection limits, IP rules); open connections keep what they started with, and
+     * stay counted against the limits.
+     */
+    public void rebind(ListenerConfig listener, ServerTlsContexts tls) {
+        Binding old = binding;
+        binding = new Binding(listener, tls, new ConnectionGuard(listener, runtime, old.guard()));
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        if (!guard.admit(ch)) {
+        Binding b = binding;
+        if (!b.guard().admit(ch)) {
             return; // refused at accept: no pipeline built, nothing read, no TLS handshake begun
         }
         ChannelPipeline p = ch.pipeline();
+        ListenerConfig listener = b.listener();
+        ServerTlsContexts tls = b.tls();
         switch (listener.mode()) {
             case HTTPS -> {
                 long handshakeMillis = runtime.timeouts().tlsHandshake().toMillis();
@@ -74,10 +87,26 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                     @Override
                     protected Future<SslContext> lookup(ChannelHandlerContext ctx, String hostname) throws Exception {
                         if (acmeTlsAlpn && hostname != null) {
-                            SslContext challenge = runtime.acme().tlsAlpnContext(hostname);
-                            if (challenge != null) {
-                                return ctx.executor().newSucceededFuture(challenge);
-                            }
+                            // a validator's handshake, rare: the answer may come from shared storage, asynchronously
+                            io.netty.util.concurrent.Promise<SslContext> promise = ctx.executor().newPromise();
+                            runtime.acme().tlsAlpnContext(hostname).whenComplete((challenge, err) -> ctx.executor().execute(() -> {
+                                if (challenge != null) {
+                                    promise.trySuccess(challenge);
+                                    return;
+                                }
+                                try {
+                                    super.lookup(ctx, hostname).addListener(f -> {
+                                        if (f.isSuccess()) {
+                                            promise.trySuccess((SslContext) f.getNow());
+                                        } else {
+                                            promise.tryFailure(f.cause());
+                                        }
+                                    });
+                                } catch (Exception e) {
+                                    promise.tryFailure(e);
+                                }
+                            }));
+                            return promise;
                         }
                         return super.lookup(ctx, hostname);
                     }
@@ -93,7 +122,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                         return h;
                     }
                 });
-                p.addLast("alpn", new Alpn());
+                p.addLast("alpn", new Alpn(listener.name()));
             }
             case HTTP -> {
                 p.addLast("detect", new PriorKnowledgeDetector(this));
@@ -163,13 +192,16 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
 
     /** Picks the protocol the TLS handshake agreed on. */
     private final class Alpn extends ApplicationProtocolNegotiationHandler {
-        Alpn() {
+        private final String listener;
+
+        Alpn(String listener) {
             super(ApplicationProtocolNames.HTTP_1_1);
+            this.listener = listener;
         }
 
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-            runtime.metrics().tlsHandshake(listener.name(), true);
+            runtime.metrics().tlsHandshake(listener, true);
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 configureHttp2(ctx.pipeline(), "https");
             } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
@@ -181,8 +213,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
 
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            runtime.metrics().tlsHandshake(listener.name(), false);
-            LOG.debug("TLS handshake failed on {} from {}: {}", listener.name(), ctx.channel().remoteAddress(),
+            runtime.metrics().tlsHandshake(listener, false);
+            LOG.debug("TLS handshake failed on {} from {}: {}", listener, ctx.channel().remoteAddress(),
                     cause.toString());
             ctx.close();
         }

@@ -43,16 +43,27 @@ public final class PolicyChains {
         return compile(config, context, loader, List.of());
     }
 
-    /** Like {@link #compile(GatewayConfig, ProviderContext, ClassLoader)}, with providers supplied in code besides ServiceLoader's. */
+    /**
+     * Like {@link #compile(GatewayConfig, ProviderContext, ClassLoader)}, with providers supplied in code besides
+     * ServiceLoader's. One given in code of the same class as a found one replaces it (e.g. a
+     * {@code RateLimitProvider} with another default Redis); of another class it is refused.
+     */
     public static PolicyChains compile(GatewayConfig config, ProviderContext context, ClassLoader loader,
                                        List<PolicyProvider> inCode) {
         Map<String, PolicyProvider> providers = providers(loader);
+        Map<String, PolicyProvider> given = new HashMap<>();
         for (PolicyProvider p : inCode) {
-            PolicyProvider previous = providers.putIfAbsent(p.type(), p);
-            if (previous != null && previous != p) {
+            PolicyProvider previous = given.putIfAbsent(p.type(), p);
+            PolicyProvider found = providers.get(p.type());
+            // an instance of the class ServiceLoader found is that type configured in code (a built-in
+            // with other defaults): it replaces the found one; another class for a known type is a clash
+            boolean clash = previous != null ? previous != p : found != null && found.getClass() != p.getClass();
+            if (clash) {
+                PolicyProvider other = previous != null ? previous : found;
                 throw new IllegalStateException("policy type '" + p.type() + "' is provided twice: by "
-                        + previous.getClass().getName() + " and " + p.getClass().getName() + " (given in code)");
+                        + other.getClass().getName() + " and " + p.getClass().getName() + " (given in code)");
             }
+            providers.put(p.type(), p);
         }
         Policy[] defaults = build(config.policies(), "policies", providers, context).toArray(NONE);
         Map<String, Chain> byRoute = new HashMap<>();

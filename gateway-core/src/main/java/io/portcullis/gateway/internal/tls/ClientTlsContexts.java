@@ -1,5 +1,7 @@
 package io.portcullis.gateway.internal.tls;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.portcullis.gateway.CertificateConfig;
@@ -9,8 +11,9 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
- * TLS contexts for connections to upstreams: TLS 1.3/1.2, BoringSSL when available, no ALPN
- * (upstream traffic is HTTP/1.1), and host name verification ({@code HTTPS} endpoint identification).
+ * TLS contexts for connections to upstreams: TLS 1.3/1.2, BoringSSL when available, host name
+ * verification ({@code HTTPS} endpoint identification), and either no ALPN (HTTP/1.1 upstreams) or
+ * ALPN offering only {@code h2} (HTTP/2 upstreams; the caller checks that the server selected it).
  *
  * <p>Verification needs the host name on the engine: create handlers with
  * {@code context.newHandler(alloc, upstreamHost, upstreamPort)}. That also sends the name as SNI.
@@ -35,6 +38,15 @@ public final class ClientTlsContexts {
 
     /** Like {@link #forUpstream(Path)}, presenting {@code clientCertificate} (mutual TLS) when not null. */
     public static SslContext forUpstream(Path trustedCertificatesPemOrNull, CertificateConfig clientCertificate) {
+        return forUpstream(trustedCertificatesPemOrNull, clientCertificate, false);
+    }
+
+    /**
+     * Like {@link #forUpstream(Path, CertificateConfig)}; with {@code h2} the handshake offers ALPN {@code h2}
+     * only. A server that selects nothing still completes the handshake: check
+     * {@code SslHandler.applicationProtocol()} afterwards.
+     */
+    public static SslContext forUpstream(Path trustedCertificatesPemOrNull, CertificateConfig clientCertificate, boolean h2) {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(TlsProviders.provider(TlsProviders.openSslAvailable()))
                 .protocols(PROTOCOLS)
@@ -42,6 +54,12 @@ public final class ClientTlsContexts {
         if (trustedCertificatesPemOrNull != null) {
             List<X509Certificate> trusted = PemFiles.readCertificates(trustedCertificatesPemOrNull);
             builder.trustManager(trusted.toArray(new X509Certificate[0]));
+        }
+        if (h2) {
+            builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2));
         }
         if (clientCertificate != null) {
             List<X509Certificate> chain = PemFiles.readCertificates(clientCertificate.certificateChain());

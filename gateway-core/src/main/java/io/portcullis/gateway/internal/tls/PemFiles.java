@@ -128,8 +128,12 @@ public final class PemFiles {
      * Ed25519) or, failing that, the first {@code CERTIFICATE}'s key.
      */
     public static PublicKey readPublicKey(Path pem) {
-        String name = pem.toString();
-        List<Block> blocks = parse(readText(pem), name);
+        return readPublicKey(readText(pem), pem.toString());
+    }
+
+    /** Like {@link #readPublicKey(Path)}; {@code name} is used in error messages. */
+    public static PublicKey readPublicKey(String pemText, String name) {
+        List<Block> blocks = parse(pemText, name);
         for (Block b : blocks) {
             if (b.label().equals("PUBLIC KEY")) {
                 for (String algorithm : FALLBACK_KEY_FACTORIES) {
@@ -144,7 +148,7 @@ public final class PemFiles {
         }
         for (Block b : blocks) {
             if (b.label().equals("CERTIFICATE")) {
-                return readCertificates(pem).get(0).getPublicKey();
+                return readCertificates(pemText, name).get(0).getPublicKey();
             }
         }
         throw new IllegalArgumentException(name + ": no public key found" + foundLabels(blocks)

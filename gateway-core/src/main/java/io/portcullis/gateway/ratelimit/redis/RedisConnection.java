@@ -18,6 +18,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.portcullis.gateway.policy.BackendStatus;
 import io.portcullis.gateway.policy.ProviderContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * timeout of tens of milliseconds instead of 60 s, commands rejected at once while disconnected
  * instead of buffered, and a bounded request queue. Only the asynchronous API is used.
  */
-final class RedisConnection implements AutoCloseable {
+final class RedisConnection implements AutoCloseable, BackendStatus {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
     static final String SCRIPT = loadScript();
     static final String SHA = sha1(SCRIPT);
@@ -55,6 +56,8 @@ final class RedisConnection implements AutoCloseable {
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisScriptingAsyncCommands<String, String> commands;
     private volatile boolean closed;
+    /** The latest connect attempt; close() lets it finish so its channel is released before the event loops stop. */
+    private volatile CompletableFuture<?> connecting = CompletableFuture.completedFuture(null);
     private int attempts;
 
     RedisConnection(String uriText, boolean cluster, Duration timeout, int queueSize, ProviderContext context) {
@@ -103,6 +106,7 @@ final class RedisConnection implements AutoCloseable {
         CompletionStage<? extends StatefulConnection<String, String>> f = cluster
                 ? ((RedisClusterClient) client).connectAsync(StringCodec.UTF8)
                 : ((RedisClient) client).connectAsync(StringCodec.UTF8, uri);
+        connecting = f.toCompletableFuture();
         f.whenComplete((c, err) -> {
             if (err != null) {
                 attempts++;
@@ -142,7 +146,14 @@ final class RedisConnection implements AutoCloseable {
                         : CompletableFuture.failedFuture(e));
     }
 
-    String name() {
+    @Override
+    public String type() {
+        return "redis";
+    }
+
+    /** Host and port (or the sentinel and master), never the password. */
+    @Override
+    public String name() {
         return name;
     }
 
@@ -153,8 +164,19 @@ final class RedisConnection implements AutoCloseable {
     }
 
     @Override
+    public boolean up() {
+        return !closed && connected();
+    }
+
+    @Override
     public void close() {
         closed = true;
+        try {
+            // stopping the event loops under an attempt still connecting would leak its channel's read buffer
+            connecting.get(2, TimeUnit.SECONDS);
+        } catch (Exception failedOrSlow) {
+            // a failed attempt has closed its channel; a slow one is cut off by the shutdown below
+        }
         StatefulConnection<String, String> c = connection;
         if (c != null) {
             c.close();

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portcullis.gateway.Gateway;
 import io.portcullis.gateway.RouteConfig;
+import io.portcullis.gateway.EndpointConfig;
 import io.portcullis.gateway.UpstreamConfig;
 import io.portcullis.server.config.AdminConfig;
 import io.portcullis.server.config.ServerConfig;
@@ -17,7 +18,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /health} (liveness), {@code /ready} (listeners bound, certificates loaded; optionally every
- * upstream reachable), {@code /metrics} (Prometheus text) and {@code /config} (effective
+ * {@code /health} (liveness), {@code /ready} (listeners bound, certificates loaded, ACME state;
+ * optionally every upstream reachable), {@code /metrics} (Prometheus text) and {@code /config} (effective
  * configuration, secrets redacted) on a JDK HTTP server with one thread of its own, so a slow
  * scrape or upstream probe never touches a gateway event loop.
  */
@@ -43,10 +46,15 @@ public final class AdminServer implements AutoCloseable {
     private final Supplier<ServerConfig> config;
     private final PrometheusMeterRegistry registry;
     private final byte[] token;
+    private final Supplier<Map<String, Object>> acme;
 
-    /** Binds and starts serving; {@code gateway} and {@code config} are read per request (they change on reload). */
+    /**
+     * Binds and starts serving; {@code gateway} and {@code config} are read per request (they change on
+     * reload); {@code acme} gives the ACME managers' state by listener (read without waiting on the CA).
+     */
     public AdminServer(AdminConfig admin, Supplier<Gateway> gateway, Supplier<ServerConfig> config,
-                       PrometheusMeterRegistry registry) throws IOException {
+                       PrometheusMeterRegistry registry, Supplier<Map<String, Object>> acme) throws IOException {
+        this.acme = acme;
         this.gateway = gateway;
         this.config = config;
         this.registry = registry;
@@ -145,13 +153,22 @@ public final class AdminServer implements AutoCloseable {
         }
         Map<String, Object> upstreams = new LinkedHashMap<>();
         boolean allReachable = true;
+        List<EndpointConfig> targets = new ArrayList<>();
         for (RouteConfig r : c.gateway().routes()) {
             UpstreamConfig u = r.upstream();
-            String key = u.url().toString();
+            if (u != null) {
+                targets.add(new EndpointConfig(u.url(), 1));
+            } else {
+                c.gateway().clusters().stream().filter(cl -> cl.name().equals(r.cluster()))
+                        .forEach(cl -> targets.addAll(cl.endpoints()));
+            }
+        }
+        for (EndpointConfig e : targets) {
+            String key = e.url().toString();
             if (upstreams.containsKey(key)) {
                 continue;
             }
-            String problem = probe(u);
+            String problem = probe(e.host(), e.port());
             upstreams.put(key, problem == null ? "reachable" : "unreachable: " + problem);
             allReachable &= problem == null;
         }
@@ -161,15 +178,20 @@ public final class AdminServer implements AutoCloseable {
         body.put("status", ready ? "READY" : "NOT_READY");
         body.put("listeners", listeners);
         body.put("certificates", ready ? certificates() : "unknown");
+        Map<String, Object> acmeState = acme.get();
+        if (!acmeState.isEmpty()) {
+            // informative only: a listener serves its placeholder until the CA issues, so it is ready
+            body.put("acme", acmeState);
+        }
         body.put("upstreams", upstreams);
         body.put("upstreamsRequired", c.admin().readyRequiresUpstreams());
         send(ex, ready ? 200 : 503, "application/json", json(body));
     }
 
     /** A TCP connect to the upstream: null if it answered, else why not. */
-    private static String probe(UpstreamConfig u) {
+    private static String probe(String host, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(u.host(), u.port()), PROBE_TIMEOUT_MS);
+            s.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MS);
             return null;
         } catch (IOException e) {
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = PortcullisCommand.VersionProvider.class,
         description = "Portcullis: a security gateway (TLS, HTTP/2, routing, policies) in one binary.",
         subcommands = {RunCommand.class, ValidateCommand.class, HashKeyCommand.class, HashPasswordCommand.class,
-                CertCommand.class, VersionCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class},
+                CertCommand.class, PkiCommand.class, VersionCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (also a graceful stop on SIGTERM/SIGINT)",
                 "1:runtime failure (a port cannot be bound, a file cannot be written)",

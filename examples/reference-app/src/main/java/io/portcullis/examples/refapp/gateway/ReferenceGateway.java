@@ -62,11 +62,16 @@ public final class ReferenceGateway {
 
     /** The policies and routes, without listeners. */
     public static Gateway.Builder routes(Settings s) {
+        return addRoutes(Gateway.builder(), s);
+    }
+
+    /** Adds the policies and routes to {@code builder} (the Spring starter's, in {@link StarterGateway}). */
+    public static Gateway.Builder addRoutes(Gateway.Builder builder, Settings s) {
         String app = s.appUrl();
         PolicySpec token = jwt(s, List.of());
         PolicySpec adminToken = jwt(s, List.of("admin"));
         PolicySpec supportToken = jwt(s, List.of("support", "admin"));
-        return Gateway.builder()
+        return builder
                 .policy(PolicySpec.of("security-headers"))
                 .route(RouteConfig.exact("/health").methods("GET", "HEAD").to(app).build())
                 // public auth endpoints: per-IP limits (the app throttles per account as well)

@@ -1,6 +1,7 @@
 package io.portcullis.examples.refapp.gateway;
 
 import io.portcullis.examples.refapp.CapturingMailSender;
+import io.portcullis.spring.PortcullisGateway;
 import io.portcullis.testing.TestTls;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -33,7 +34,7 @@ abstract class BehindTheGateway {
     }
 
     @Autowired
-    EmbeddedGateway gateway;
+    PortcullisGateway gateway;
     @Autowired
     CapturingMailSender mail;
 }

@@ -6,18 +6,22 @@ import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.examples.refapp.Accounts;
 import io.portcullis.examples.refapp.Http;
 import io.portcullis.examples.refapp.ReferenceApp;
+import io.portcullis.gateway.GatewayConfig;
+import io.portcullis.gateway.RouteConfig;
 import io.portcullis.testing.TestTls;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The app behind a real Portcullis gateway ({@link ReferenceGateway}, started by
- * {@link EmbeddedGateway}): clients speak TLS and HTTP/2 to the gateway only.
+ * The app behind a real Portcullis gateway ({@link ReferenceGateway}, run in this JVM by the
+ * Spring Boot starter, see {@link StarterGateway}): clients speak TLS and HTTP/2 to the gateway only.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         classes = {ReferenceApp.class, BehindTheGateway.Beans.class},
@@ -30,10 +34,12 @@ class GatewayEndToEndTest extends BehindTheGateway {
 
 
     Http https;
+    @LocalServerPort
+    int appPort;
 
     @BeforeEach
     void client() {
-        https = new Http(TestTls.shared().httpClient(HttpClient.Version.HTTP_2), "https://localhost:" + gateway.address().getPort());
+        https = new Http(TestTls.shared().httpClient(HttpClient.Version.HTTP_2), "https://localhost:" + gateway.address("https").getPort());
     }
 
     @Test
@@ -128,6 +134,17 @@ class GatewayEndToEndTest extends BehindTheGateway {
         Http.Response stale = https.get("/v1/users/me", rotated.text("accessToken"));
         assertThat(stale.status()).as("valid JWT for the gateway, revoked session for the app").isEqualTo(401);
         assertThat(stale.text("type")).isEqualTo("urn:refapp:problem:unauthenticated");
+    }
+
+    @Test
+    void theStarterRunsReferenceGatewayInFrontOfTheAppsBoundPort() {
+        GatewayConfig config = gateway.config();
+        assertThat(config.routes()).extracting(RouteConfig::id).doesNotContain("app").contains("/v1", "/admin");
+        assertThat(config.routes()).allSatisfy(r -> assertThat(r.upstream().url()).isEqualTo(URI.create("http://127.0.0.1:" + appPort)));
+        assertThat(config.routes()).filteredOn(r -> r.id().equals("/v1")).singleElement()
+                .satisfies(r -> assertThat(r.policies().get(0).settings().get("issuers").toString())
+                        .contains("http://127.0.0.1:" + appPort + "/auth/keys/jwks.json"));
+        assertThat(gateway.isRunning()).isTrue();
     }
 
     @Test

@@ -50,7 +50,7 @@ class SdkThroughGatewayTest extends BehindTheGateway {
 
     @Test
     void loginAndRefreshThroughTheGateway() throws Exception {
-        String base = "https://localhost:" + gateway.address().getPort();
+        String base = "https://localhost:" + gateway.address("https").getPort();
         Http https = new Http(TestTls.shared().httpClient(HttpClient.Version.HTTP_2), base);
         String email = Accounts.newEmail("sdk");
         Accounts.registerVerified(https, mail, email);
