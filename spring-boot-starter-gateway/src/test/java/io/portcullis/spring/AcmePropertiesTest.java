@@ -66,7 +66,7 @@ class AcmePropertiesTest {
                     served = servedLeaf(port, "www.gw.test");
                 }
                 assertThat(manager.lastError()).isNull();
-                assertThat(manager.issued()).isTrue();
+                assertThat(manager.issued()).as("issued; last error: %s", manager.lastError()).isTrue();
                 assertThat(served.getIssuerX500Principal().getName()).contains("Pebble");
                 String health = new io.portcullis.spring.actuate.PortcullisHealthIndicator(gateway).health(true).toString();
                 assertThat(health).contains("issued=true").contains("www.gw.test");

@@ -404,9 +404,8 @@ public final class AcmeCertificates implements AutoCloseable {
         }
         org.shredzone.acme4j.Certificate issued = order.getCertificate();
         List<X509Certificate> chain = issued.getCertificateChain();
-        String chainPem = writeChain(chain);
-        ariRenewAt = renewalWindow(issued);
-        current = chain.get(0);
+        Instant window = renewalWindow(issued); // a call to the CA: made before the new chain is served
+        String chainPem = serve(chain, window);
         store.saveCertificate(new AcmeStore.Stored(Files.readString(keyFile), chainPem));
         LOG.info("ACME {}: certificate issued by {} (serial {}, expires {}); serving it to new connections",
                 config.domains(), current.getIssuerX500Principal().getName(), current.getSerialNumber().toString(16),
@@ -482,9 +481,7 @@ public final class AcmeCertificates implements AutoCloseable {
         }
         PemFiles.checkKeyMatches(leaf, PemFiles.readPrivateKey(s.keyPem(), store.describe()), store.describe());
         KeyFiles.writeAtomically(keyFile, s.keyPem());
-        writeChain(chain);
-        ariRenewAt = null;
-        current = leaf;
+        serve(chain, null);
         LOG.info("ACME {}: loaded the certificate stored in {} (serial {}, expires {}); serving it to new connections",
                 config.domains(), store.describe(), leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
         return true;
@@ -561,6 +558,24 @@ public final class AcmeCertificates implements AutoCloseable {
         } catch (RuntimeException | java.security.cert.CertificateParsingException e) {
             LOG.warn("ACME {}: ignoring the stored certificate ({})", config.domains(), e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * Makes {@code chain} the current certificate, then writes it for the listener's reload to serve:
+     * in this order so that whoever sees the new certificate on the wire also sees {@link #issued()}.
+     */
+    private String serve(List<X509Certificate> chain, Instant renewalWindow) {
+        X509Certificate before = current;
+        Instant beforeWindow = ariRenewAt;
+        ariRenewAt = renewalWindow;
+        current = chain.get(0);
+        try {
+            return writeChain(chain);
+        } catch (RuntimeException e) {
+            current = before;
+            ariRenewAt = beforeWindow;
+            throw e;
         }
     }
 
