@@ -73,22 +73,44 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitResult tryAcquire(String key) {
+        return result(decide(key));
+    }
+
+    /**
+     * Takes one token for {@code key} and returns the decision as one number, allocating nothing
+     * (for callers that need only the verdict, as with a bucket's boolean): above 0 when admitted
+     * (the key's debt after this request, in nanoseconds), below 0 when refused (minus the
+     * nanoseconds until one request would be admitted). Never 0. {@link #result} expands it.
+     */
+    public long decide(String key) {
         AtomicLong cell = cells.get(key, k -> new AtomicLong(Long.MIN_VALUE));
         while (true) {
             long now = clock.getAsLong();
             long tat = cell.get();
             long start = tat == Long.MIN_VALUE || tat - now < 0 ? now : tat;
             long next = start + interval;
-            long debt = next - now; // how far ahead of "now" the key would be after this request
+            long debt = next - now; // how far ahead of "now" the key would be after this request: at least interval
             if (debt > tolerance) {
-                long wait = debt - tolerance;
-                long reset = start - now;
-                return new RateLimitResult(false, 0, reset, wait);
+                return -(debt - tolerance);
             }
             if (cell.compareAndSet(tat, next)) {
-                long remaining = (tolerance - debt) / interval;
-                return new RateLimitResult(true, remaining, debt, 0);
+                return debt;
             }
         }
+    }
+
+    /** Whether a {@link #decide} decision admitted the request. */
+    public static boolean admitted(long decision) {
+        return decision > 0;
+    }
+
+    /** The full result of a {@link #decide} decision: remaining requests, reset and retry times. */
+    public RateLimitResult result(long decision) {
+        if (decision > 0) {
+            return new RateLimitResult(true, (tolerance - decision) / interval, decision, 0);
+        }
+        long wait = -decision;
+        long reset = wait + tolerance - interval; // time until the key's arrival time, as debt = wait + tolerance
+        return new RateLimitResult(false, 0, reset, wait);
     }
 }

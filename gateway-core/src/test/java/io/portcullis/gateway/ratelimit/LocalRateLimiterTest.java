@@ -35,6 +35,24 @@ class LocalRateLimiterTest {
     }
 
     @Test
+    void primitiveDecisionCarriesTheWholeResult() {
+        LocalRateLimiter l = limiter(10, Duration.ofSeconds(10), 3); // one request per second, burst 3
+        long first = l.decide("k");
+        assertThat(LocalRateLimiter.admitted(first)).isTrue();
+        assertThat(l.result(first)).isEqualTo(new RateLimitResult(true, 2, Duration.ofSeconds(1).toNanos(), 0));
+        l.decide("k");
+        long third = l.decide("k");
+        assertThat(l.result(third)).isEqualTo(new RateLimitResult(true, 0, Duration.ofSeconds(3).toNanos(), 0));
+        now.addAndGet(Duration.ofMillis(250).toNanos());
+        long refused = l.decide("k");
+        assertThat(LocalRateLimiter.admitted(refused)).isFalse();
+        // the key is 2.75 s ahead: back to a full burst in 2.75 s, one request fits in 0.75 s
+        assertThat(l.result(refused)).isEqualTo(new RateLimitResult(false, 0, Duration.ofMillis(2750).toNanos(),
+                Duration.ofMillis(750).toNanos()));
+        assertThat(l.tryAcquire("k")).isEqualTo(l.result(refused)); // a refusal takes nothing
+    }
+
+    @Test
     void keysAreIsolated() {
         LocalRateLimiter l = limiter(2, Duration.ofSeconds(10), 2);
         assertThat(l.tryAcquire("a").allowed()).isTrue();
