@@ -29,7 +29,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
     private State state = State.HEAD;
     /** Only this connection winds down (its listener was removed by a reload), not the whole gateway. */
     private boolean draining;
+    /** When the current state's time is up (nanoTime; HEAD and IDLE only). */
+    private long deadline;
+    /** The one pending check and when it runs: it may run early, and then re-arms for what is left. */
     private ScheduledFuture<?> timer;
+    private long timerAt;
 
     Http1Connection(GatewayRuntime runtime) {
         this.runtime = runtime;
@@ -63,8 +67,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
 
     /** The decoder produced a complete request head. */
     void headReceived() {
-        cancel();
-        state = State.BUSY;
+        state = State.BUSY; // the pending check, if any, finds the connection busy and lapses
     }
 
     /** The exchange ended and the connection stays open for another request. */
@@ -94,11 +97,29 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
         });
     }
 
+    /*
+     * Timers cost a priority-queue insert and removal each, and a keep-alive connection changes state
+     * three times per request; so state changes only move the deadline, and one pending check per
+     * connection follows it. While idle the check runs at least every requestHeaders, so that the
+     * earlier deadline of the next request head never needs a new timer.
+     */
     private void arm(State next) {
-        cancel();
         state = next;
-        long nanos = (next == State.HEAD ? runtime.timeouts().requestHeaders() : runtime.timeouts().idle()).toNanos();
-        timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
+        long now = System.nanoTime();
+        long headers = runtime.timeouts().requestHeaders().toNanos();
+        deadline = now + (next == State.HEAD ? headers : runtime.timeouts().idle().toNanos());
+        checkBy(next == State.IDLE ? Math.min(deadline, now + headers) : deadline, now);
+    }
+
+    private void checkBy(long at, long now) {
+        if (timer != null) {
+            if (timerAt - at <= 0) {
+                return; // the pending check comes first and re-arms for the rest
+            }
+            timer.cancel(false);
+        }
+        timerAt = at;
+        timer = ctx.executor().schedule(this::expired, Math.max(1, at - now), TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {
@@ -110,7 +131,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Gate
 
     private void expired() {
         timer = null;
-        if (!ctx.channel().isActive()) {
+        if (!ctx.channel().isActive() || state == State.BUSY) {
+            return; // busy: the exchange has its own timers; the end of the exchange arms a check again
+        }
+        long now = System.nanoTime();
+        if (now - deadline < 0) {
+            long headers = runtime.timeouts().requestHeaders().toNanos();
+            checkBy(state == State.IDLE ? Math.min(deadline, now + headers) : deadline, now);
             return;
         }
         if (state == State.HEAD) {
