@@ -180,13 +180,15 @@ for target in portcullis portcullis-chain; do
   case $target in portcullis) pid=$gw_pid port=$GW_PORT a=();; *) pid=$chain_pid port=$CHAIN_PORT a=(-H "Authorization: Bearer $token");; esac
   for _ in 1 2 3 4 5 6; do
     t0=$(ticks "$pid"); j0=$(jit_ticks "$pid")
-    timeout 40 taskset -c 0 wrk -t1 -c64 -d6s "${a[@]}" "https://127.0.0.1:$port/" > /dev/null
-    timeout 40 taskset -c 0 h2load -c32 -m10 -t1 -D 4 "${a[@]}" "https://127.0.0.1:$port/" > /dev/null
+    timeout 40 taskset -c 0 wrk -t1 -c64 -d4s "${a[@]}" "https://127.0.0.1:$port/" > /dev/null
+    timeout 40 taskset -c 0 h2load -c32 -m10 -t1 -D 3 "${a[@]}" "https://127.0.0.1:$port/" > /dev/null
+    timeout 40 taskset -c 0 wrk -t1 -c16 -d3s -H 'Connection: close' "${a[@]}" "https://127.0.0.1:$port/" > /dev/null
     t1=$(ticks "$pid"); j1=$(jit_ticks "$pid")
     share=$(( (j1 - j0) * 100 / (t1 - t0 + 1) ))
-    echo "  $target: JIT compiler threads at $share % of the process CPU over 10 s of h1 and h2" >&2
+    echo "  $target: JIT compiler threads at $share % of the process CPU over 10 s of h1, h2 and handshakes" >&2
     [ "$share" -lt 2 ] && break
   done
+  sleep 1
 done
 timeout 60 taskset -c 0 wrk -t1 -c64 -d5s "https://127.0.0.1:$NGINX_PORT/" > /dev/null
 
