@@ -255,8 +255,9 @@ public final class PathNormalizer {
             checkPort(value, hostEnd, n);
         }
         int end = trailingDot ? hostEnd - 1 : hostEnd;
-        if (!upper && end == n) {
-            return value.toString();
+        if (!upper) {
+            String s = value.toString();
+            return end == n ? s : s.substring(0, end);
         }
         char[] out = new char[end];
         for (int i = 0; i < end; i++) {

@@ -15,13 +15,14 @@ import java.util.ArrayDeque;
  * does not use it up. Otherwise a head split across two TCP reads would stall.
  */
 final class DemandGate extends ChannelDuplexHandler {
-    private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
+    /** Messages not yet asked for; made on first need (an HTTP/2 stream seldom needs it). */
+    private ArrayDeque<Object> queue;
     private boolean demand;
     private boolean deliveredSinceComplete;
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        Object next = queue.poll();
+        Object next = queue == null ? null : queue.poll();
         if (next != null) {
             ctx.fireChannelRead(next);
             ctx.fireChannelReadComplete();
@@ -33,11 +34,14 @@ final class DemandGate extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (demand && queue.isEmpty()) {
+        if (demand && (queue == null || queue.isEmpty())) {
             demand = false;
             deliveredSinceComplete = true;
             ctx.fireChannelRead(msg);
         } else {
+            if (queue == null) {
+                queue = new ArrayDeque<>(4);
+            }
             queue.add(msg);
         }
     }
@@ -62,6 +66,9 @@ final class DemandGate extends ChannelDuplexHandler {
     }
 
     private void releaseAll() {
+        if (queue == null) {
+            return;
+        }
         Object m;
         while ((m = queue.poll()) != null) {
             ReferenceCountUtil.release(m);

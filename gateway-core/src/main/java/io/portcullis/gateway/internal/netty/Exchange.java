@@ -519,7 +519,7 @@ final class Exchange implements RequestContext {
                 responseStarted = true;
                 status = code;
                 attempts.responded(code);
-                cctx.write(clientResponse(res));
+                cctx.write(clientResponse(res), cctx.voidPromise());
             }
         }
         if (msg instanceof HttpContent c) {
@@ -541,9 +541,10 @@ final class Exchange implements RequestContext {
             }
             if (c instanceof LastHttpContent) {
                 responseComplete = true;
-                complete(cctx.writeAndFlush(c));
+                boolean reuse = requestComplete && (client.h2 || (clientKeepAlive && !rt.draining()));
+                complete(cctx.writeAndFlush(c, reuse ? cctx.voidPromise() : cctx.newPromise()), reuse);
             } else {
-                cctx.write(c);
+                cctx.write(c, cctx.voidPromise());
             }
         }
     }
@@ -626,11 +627,13 @@ final class Exchange implements RequestContext {
         }
     }
 
-    /** The response was fully written to the client (its last write is {@code lastWrite}). */
-    private void complete(ChannelFuture lastWrite) {
+    /**
+     * The response was fully written to the client (its last write is {@code lastWrite}, only listened
+     * to when the connection or stream is not reused).
+     */
+    private void complete(ChannelFuture lastWrite, boolean reuse) {
         releaseUpstream(upstreamReusable && requestComplete);
         finish();
-        boolean reuse = requestComplete && (client.h2 || (clientKeepAlive && !rt.draining()));
         if (reuse) {
             client.exchangeDone(this, true);
         } else {
@@ -756,7 +759,7 @@ final class Exchange implements RequestContext {
         }
         status = st.code();
         responseStarted = true;
-        ChannelFuture f = cctx.writeAndFlush(res);
+        ChannelFuture f = cctx.writeAndFlush(res, reuse ? cctx.voidPromise() : cctx.newPromise()); // void: no one listens
         releaseUpstream(false);
         finish();
         if (goAway) {
@@ -778,7 +781,7 @@ final class Exchange implements RequestContext {
         }
         status = res.status().code();
         responseStarted = true;
-        ChannelFuture f = cctx.writeAndFlush(res);
+        ChannelFuture f = cctx.writeAndFlush(res, reuse ? cctx.voidPromise() : cctx.newPromise()); // void: no one listens
         finish();
         if (reuse) {
             client.exchangeDone(this, true);

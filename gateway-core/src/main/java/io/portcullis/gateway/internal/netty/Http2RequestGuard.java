@@ -56,6 +56,9 @@ final class Http2RequestGuard extends ChannelInboundHandlerAdapter {
             }
         }
         CharSequence authority = headers.authority();
+        if (!headers.contains(HttpHeaderNames.HOST)) {
+            return null; // the usual case (HTTP/2 clients send :authority): no list to build
+        }
         List<CharSequence> hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             return "more than one host header";

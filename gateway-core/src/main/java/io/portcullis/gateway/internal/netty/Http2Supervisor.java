@@ -20,6 +20,8 @@ final class Http2Supervisor extends ChannelDuplexHandler implements GatewayRunti
     private int openStreams;
     private boolean goingAway;
     private ScheduledFuture<?> idleTimer;
+    /** One listener for every stream's close (not a new lambda per stream). */
+    private final ChannelFutureListener onStreamClosed = f -> streamClosed();
 
     Http2Supervisor(GatewayRuntime runtime) {
         this.runtime = runtime;
@@ -42,7 +44,7 @@ final class Http2Supervisor extends ChannelDuplexHandler implements GatewayRunti
     void streamOpened(Channel stream) {
         openStreams++;
         cancelIdle();
-        stream.closeFuture().addListener(f -> streamClosed());
+        stream.closeFuture().addListener(onStreamClosed);
     }
 
     private void streamClosed() {

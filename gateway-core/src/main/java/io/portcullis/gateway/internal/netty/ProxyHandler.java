@@ -5,12 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,35 +24,24 @@ final class ProxyHandler extends ChannelDuplexHandler {
     final boolean h2;
     private final Http1Connection h1; // null on HTTP/2
     ChannelHandlerContext ctx;
-    InetAddress peer;
+    final InetAddress peer;
     /** The client's verified certificate (mutual TLS), or null. */
-    X509Certificate clientCertificate;
+    final X509Certificate clientCertificate;
     private Exchange current;
     private boolean closing;
 
-    ProxyHandler(GatewayRuntime runtime, String scheme, boolean h2, Http1Connection h1) {
+    ProxyHandler(GatewayRuntime runtime, String scheme, boolean h2, Http1Connection h1, ClientConnection connection) {
         this.runtime = runtime;
         this.scheme = scheme;
         this.h2 = h2;
         this.h1 = h1;
+        this.peer = connection.peer();
+        this.clientCertificate = connection.certificate();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        var connection = h2 ? ctx.channel().parent() : ctx.channel();
-        var remote = connection.remoteAddress();
-        peer = remote instanceof InetSocketAddress isa ? isa.getAddress() : InetAddress.getLoopbackAddress();
-        SslHandler ssl = connection.pipeline().get(SslHandler.class);
-        if (ssl != null) {
-            try {
-                // the handshake is over before HTTP handlers exist (ALPN picks them), so this is final
-                Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-                clientCertificate = chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
-            } catch (SSLPeerUnverifiedException none) {
-                clientCertificate = null;
-            }
-        }
         if (ctx.channel().isActive()) {
             ctx.read();
         }

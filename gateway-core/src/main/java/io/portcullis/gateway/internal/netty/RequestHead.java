@@ -76,7 +76,8 @@ record RequestHead(
         boolean full = req instanceof FullHttpRequest;
         long contentLength = -1;
         boolean hasBody;
-        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> te = headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                ? headers.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
         if (!te.isEmpty()) {
             // (for HTTP/2, Netty's frame-to-HTTP/1 codec adds exactly "chunked" to bodies without a length)
             boolean onlyChunked = te.size() == 1 && HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(te.get(0).trim());

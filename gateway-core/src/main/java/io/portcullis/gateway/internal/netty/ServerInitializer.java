@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class ServerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ServerInitializer.class);
 
+    /**
+     * Frames to HTTP/1 objects and back for every server stream: {@code @Sharable} and stateless (the
+     * scheme it notes is an attribute of the connection), so one instance serves all of them.
+     */
+    private static final Http2StreamFrameToHttpObjectCodec H2_TO_HTTP1 = new Http2StreamFrameToHttpObjectCodec(true, true);
+
     /** What one listener socket's new connections get; replaced as a whole by a reload. */
     private record Binding(ListenerConfig listener, ServerTlsContexts tls, ConnectionGuard guard) {
     }
@@ -162,7 +168,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         Http1Connection h1 = new Http1Connection(runtime);
         p.addLast("h1", h1);
         addHttp1Codec(p);
-        p.addLast("proxy", new ProxyHandler(runtime, scheme, false, h1));
+        p.addLast("proxy", new ProxyHandler(runtime, scheme, false, h1, ClientConnection.of(p.channel())));
     }
 
     void configureHttp2(ChannelPipeline p, String scheme) {
@@ -175,6 +181,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 .validateHeaders(true)
                 .build();
         Http2Supervisor supervisor = new Http2Supervisor(runtime);
+        ClientConnection connection = ClientConnection.of(p.channel()); // once for all the streams
         p.addLast("h2", codec);
         p.addLast("h2supervisor", supervisor);
         p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
@@ -183,9 +190,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 supervisor.streamOpened(stream);
                 stream.config().setAutoRead(false);
                 stream.pipeline().addLast("guard", new Http2RequestGuard());
-                stream.pipeline().addLast("h2http", new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast("h2http", H2_TO_HTTP1);
                 stream.pipeline().addLast("flow", new DemandGate());
-                stream.pipeline().addLast("proxy", new ProxyHandler(runtime, scheme, true, null));
+                stream.pipeline().addLast("proxy", new ProxyHandler(runtime, scheme, true, null, connection));
             }
         }));
     }
