@@ -54,10 +54,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-echo "building the gateway (benchmarks module)..." >&2
-(cd "$root" && ./mvnw -q -B -pl benchmarks -am package dependency:build-classpath -DskipTests \
+echo "building the distribution and the benchmarks module..." >&2
+(cd "$root" && ./mvnw -q -B -pl gateway-server,benchmarks -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/classpath.txt)
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+tarball=$(ls "$root"/gateway-server/target/portcullis-*.tar.gz | head -1)
+mkdir -p "$work/dist" && tar -xzf "$tarball" -C "$work/dist" --strip-components=1
+[ -x "$work/dist/bin/portcullis" ] || { echo "no bin/portcullis in $tarball" >&2; exit 1; }
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
   -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
@@ -101,11 +104,37 @@ for port in $BACKEND_PORT $NGINX_PORT $GW_PORT $CHAIN_PORT; do
 done
 start backend 0 nginx -c "$work/backend.conf" -g 'daemon off;'; wait_port $BACKEND_PORT
 start nginx 1 nginx -c "$work/nginx.conf" -g 'daemon off;'; nginx_pid=$started; wait_port $NGINX_PORT
-jvm=(java -Xms128m -Xmx512m)
-start portcullis 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$GW_PORT \
-  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT; gw_pid=$started; wait_port $GW_PORT
-start portcullis-chain 1 "${jvm[@]}" -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --listen 127.0.0.1:$CHAIN_PORT \
-  --cert "$work/cert.pem" --key "$work/key.pem" --upstream http://127.0.0.1:$BACKEND_PORT --full-chain "$SECRET"
+# Portcullis as users run it: the packaged bin/portcullis with its own JVM flags and a YAML file;
+# the access log off, as nginx's (JAVA_OPTS passes through, e.g. GATEWAY_JAVA_OPTS=-Xmx512m).
+gateway_yaml() { # port [chain]: one HTTPS listener, every request proxied to the backend
+  cat <<YAML
+listeners:
+  - {name: https, host: 127.0.0.1, port: $1, mode: https,
+     tls: {certificates: [{certificateChain: $work/cert.pem, privateKey: $work/key.pem}]}}
+admin: {enabled: false}
+routes:
+  - id: all
+    path: /
+    upstream: http://127.0.0.1:$BACKEND_PORT
+YAML
+  if [ "${2:-}" = chain ]; then cat <<YAML
+    policies:
+      - {type: jwt, settings: {issuers: [{issuer: bench, secret: "$SECRET"}], claimHeaders: {X-User-Id: sub}}}
+      - {type: rate-limit, settings: {requests: 1000000000, per: 1s}}
+      - {type: security-headers}
+YAML
+  fi
+}
+gateway_yaml $GW_PORT > "$work/plain.yaml"
+gateway_yaml $CHAIN_PORT chain > "$work/chain.yaml"
+export PORTCULLIS_ACCESS_LOG=OFF JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
+for f in plain chain; do
+  PORTCULLIS_DATA="$work/data-$f" PORTCULLIS_LOG_DIR="$work/logs-$f" "$work/dist/bin/portcullis" validate "$work/$f.yaml" >&2
+done
+PORTCULLIS_DATA="$work/data-plain" PORTCULLIS_LOG_DIR="$work/logs-plain" \
+  start portcullis 1 "$work/dist/bin/portcullis" run --config "$work/plain.yaml"; gw_pid=$started; wait_port $GW_PORT
+PORTCULLIS_DATA="$work/data-chain" PORTCULLIS_LOG_DIR="$work/logs-chain" \
+  start portcullis-chain 1 "$work/dist/bin/portcullis" run --config "$work/chain.yaml"
 chain_pid=$started; wait_port $CHAIN_PORT
 token=$(java -cp "$cp" io.portcullis.benchmarks.LoadTestGateway --token "$SECRET")
 
