@@ -18,6 +18,7 @@ import io.portcullis.gateway.policy.Principal;
 import io.portcullis.gateway.policy.RequestContext;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -85,7 +86,7 @@ final class JwtPolicy implements Policy {
         for (AsciiString name : s.headerNames()) {
             h.remove(name); // the client must not be able to forge what the upstream takes as verified
         }
-        // the token is [from, to) of source: hashed in place, copied out only on a cache miss
+        // the token is [from, to) of source: copied into this thread's probe, copied out only on a cache miss
         String source = null;
         int from = 0;
         int to = 0;
@@ -122,42 +123,53 @@ final class JwtPolicy implements Policy {
                     to - from, s.maxTokenBytes());
             return Decision.respond(431, "the access token is too large");
         }
-        TokenKey key = null;
+        // the token's bytes, hashed and checked to be ASCII in one pass into this thread's probe
+        TokenKey probe = TokenKey.probe(source, from, to);
+        if (probe == null) {
+            return invalid(ctx, Rejection.MALFORMED, "non-ASCII characters");
+        }
         if (cache != null) {
-            key = TokenKey.of(source, from, to);
-            if (key == null) {
-                return invalid(ctx, Rejection.MALFORMED, "non-ASCII characters");
-            }
-            VerifiedToken v = cache.getIfPresent(key);
+            VerifiedToken v = cache.getIfPresent(probe);
             if (v != null && v.validUntilMillis() > clock.millis()) {
                 cached.increment();
                 return admit(ctx, v);
             }
         }
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
-        return verify(ctx, token, key, true);
+        // a key of its own: the probe is this thread's, and verifying may finish on another thread
+        return verify(ctx, token, probe.copy(), true);
     }
 
     private Decision verify(RequestContext ctx, String token, TokenKey key, boolean mayRefresh) {
-        SignedJWT jwt;
-        JWTClaimsSet claims;
+        int dot1 = token.indexOf('.');
+        int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+        if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
+            return notCompactJws(ctx, token); // alg none without a signature part, JWE, or no JWT at all
+        }
+        JWSHeader header;
         try {
-            JWT parsed = JWTParser.parse(token);
-            if (!(parsed instanceof SignedJWT signed)) {
-                return invalid(ctx, Rejection.UNSIGNED, parsed.getHeader().getAlgorithm().getName());
-            }
-            jwt = signed;
-            claims = jwt.getJWTClaimsSet();
+            header = JWSHeader.parse(new Base64URL(token.substring(0, dot1)));
+        } catch (ParseException | RuntimeException e) {
+            return notCompactJws(ctx, token); // alg none, a JWE header, or not a header at all
+        }
+        JWTClaimsSet claims;
+        byte[] signature;
+        try {
+            claims = JWTClaimsSet.parse(new Base64URL(token.substring(dot1 + 1, dot2)).decodeToString());
+            signature = Base64.getUrlDecoder().decode(token.substring(dot2 + 1));
         } catch (ParseException | RuntimeException e) {
             return invalid(ctx, Rejection.MALFORMED, e.getMessage());
         }
-        JWSHeader header = jwt.getHeader();
         if (header.getJWKURL() != null || header.getX509CertURL() != null || header.getJWK() != null
                 || header.getX509CertChain() != null) {
             return invalid(ctx, Rejection.FORBIDDEN_HEADER, "");
         }
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
             return invalid(ctx, Rejection.CRITICAL_HEADER, String.valueOf(header.getCriticalParams()));
+        }
+        if (!header.isBase64URLEncodePayload()) {
+            // RFC 7797 unencoded payloads must be listed in crit, which is refused above; never without
+            return invalid(ctx, Rejection.CRITICAL_HEADER, "b64");
         }
         String iss = claims.getIssuer();
         IssuerRule rule = iss == null ? null : s.issuers().get(iss);
@@ -184,11 +196,10 @@ final class JwtPolicy implements Policy {
         if (candidates.isEmpty()) {
             return invalid(ctx, Rejection.UNKNOWN_KEY, "kid " + kid);
         }
-        byte[] signingInput = jwt.getSigningInput();
-        Base64URL signature = jwt.getSignature();
+        // the signing input is the token up to its second dot, as ASCII: the key already holds those bytes
         VerificationKey signer = null;
         for (VerificationKey k : candidates) {
-            if (k.verify(header, signingInput, signature)) {
+            if (k.verify(header.getAlgorithm(), key.bytes(), dot2, signature)) {
                 signer = k;
                 break;
             }
@@ -203,11 +214,24 @@ final class JwtPolicy implements Policy {
         }
         Date exp = claims.getExpirationTime();
         VerifiedToken v = verifiedToken(claims, exp, now, signer);
-        if (key != null) {
+        if (cache != null) {
             cache.put(key, v);
         }
         verified.increment();
         return admit(ctx, v);
+    }
+
+    /** Why a token that is no three-part JWS with a JWS header is refused: unsigned (none, JWE) or malformed. */
+    private Decision notCompactJws(RequestContext ctx, String token) {
+        try {
+            JWT parsed = JWTParser.parse(token);
+            if (!(parsed instanceof SignedJWT)) {
+                return invalid(ctx, Rejection.UNSIGNED, parsed.getHeader().getAlgorithm().getName());
+            }
+            return invalid(ctx, Rejection.MALFORMED, "not a compact JWS");
+        } catch (ParseException | RuntimeException e) {
+            return invalid(ctx, Rejection.MALFORMED, e.getMessage());
+        }
     }
 
     private VerifiedToken verifiedToken(JWTClaimsSet claims, Date exp, long now, VerificationKey signer) {
