@@ -126,21 +126,22 @@ final class JwtPolicy implements Policy {
                     to - from, s.maxTokenBytes());
             return Decision.respond(431, "the access token is too large");
         }
-        // the token's bytes, hashed and checked to be ASCII in one pass into this thread's probe
-        TokenKey probe = TokenKey.probe(source, from, to);
-        if (probe == null) {
-            return invalid(ctx, Rejection.MALFORMED, "non-ASCII characters");
-        }
+        TokenKey key = null;
         if (cache != null) {
+            // the token's bytes, checked to be ASCII and hashed, in this thread's probe: a hit allocates nothing
+            TokenKey probe = TokenKey.probe(source, from, to);
+            if (probe == null) {
+                return invalid(ctx, Rejection.MALFORMED, "non-ASCII characters");
+            }
             VerifiedToken v = cache.getIfPresent(probe);
             if (v != null && v.validUntilMillis() > clock.millis()) {
                 cached.increment();
                 return admit(ctx, v);
             }
+            key = probe.copy(); // a key of its own: the probe is this thread's, and verifying may end on another
         }
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
-        // a key of its own: the probe is this thread's, and verifying may finish on another thread
-        return verify(ctx, token, probe.copy(), true);
+        return verify(ctx, token, key, true);
     }
 
     private Decision verify(RequestContext ctx, String token, TokenKey key, boolean mayRefresh) {
@@ -203,10 +204,12 @@ final class JwtPolicy implements Policy {
         if (candidates.isEmpty()) {
             return invalid(ctx, Rejection.UNKNOWN_KEY, "kid " + kid);
         }
-        // the signing input is the token up to its second dot, as ASCII: the key already holds those bytes
+        // the signing input is the token up to its second dot, as ASCII (both parts decoded as strict
+        // base64url above, so nothing else is in there); a cache key already holds those bytes
+        byte[] signingInput = key != null ? key.bytes() : token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
         VerificationKey signer = null;
         for (VerificationKey k : candidates) {
-            if (k.verify(header.getAlgorithm(), key.bytes(), dot2, signature)) {
+            if (k.verify(header.getAlgorithm(), signingInput, dot2, signature)) {
                 signer = k;
                 break;
             }
@@ -221,7 +224,7 @@ final class JwtPolicy implements Policy {
         }
         Date exp = claims.getExpirationTime();
         VerifiedToken v = verifiedToken(claims, exp, now, signer);
-        if (cache != null) {
+        if (key != null) {
             cache.put(key, v);
         }
         verified.increment();
