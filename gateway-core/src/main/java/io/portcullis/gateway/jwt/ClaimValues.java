@@ -41,9 +41,14 @@ final class ClaimValues {
                 }
             }
         } else if (value instanceof String s) {
-            for (String part : s.split("[ ,]")) {
-                if (!part.isEmpty()) {
-                    out.add(part);
+            // split on spaces and commas by hand: String.split with a character class compiles a regex per call
+            int start = 0;
+            for (int i = 0; i <= s.length(); i++) {
+                if (i == s.length() || s.charAt(i) == ' ' || s.charAt(i) == ',') {
+                    if (i > start) {
+                        out.add(s.substring(start, i));
+                    }
+                    start = i + 1;
                 }
             }
         }

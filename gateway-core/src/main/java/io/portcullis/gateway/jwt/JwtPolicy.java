@@ -1,8 +1,10 @@
 package io.portcullis.gateway.jwt;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -16,8 +18,10 @@ import io.portcullis.gateway.policy.Decision;
 import io.portcullis.gateway.policy.Policy;
 import io.portcullis.gateway.policy.Principal;
 import io.portcullis.gateway.policy.RequestContext;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -85,7 +89,7 @@ final class JwtPolicy implements Policy {
         for (AsciiString name : s.headerNames()) {
             h.remove(name); // the client must not be able to forge what the upstream takes as verified
         }
-        // the token is [from, to) of source: hashed in place, copied out only on a cache miss
+        // the token is [from, to) of source: copied into this thread's probe, copied out only on a cache miss
         String source = null;
         int from = 0;
         int to = 0;
@@ -124,40 +128,56 @@ final class JwtPolicy implements Policy {
         }
         TokenKey key = null;
         if (cache != null) {
-            key = TokenKey.of(source, from, to);
-            if (key == null) {
+            // the token's bytes, checked to be ASCII and hashed, in this thread's probe: a hit allocates nothing
+            TokenKey probe = TokenKey.probe(source, from, to);
+            if (probe == null) {
                 return invalid(ctx, Rejection.MALFORMED, "non-ASCII characters");
             }
-            VerifiedToken v = cache.getIfPresent(key);
+            VerifiedToken v = cache.getIfPresent(probe);
             if (v != null && v.validUntilMillis() > clock.millis()) {
                 cached.increment();
                 return admit(ctx, v);
             }
+            key = probe.copy(); // a key of its own: the probe is this thread's, and verifying may end on another
         }
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         return verify(ctx, token, key, true);
     }
 
     private Decision verify(RequestContext ctx, String token, TokenKey key, boolean mayRefresh) {
-        SignedJWT jwt;
-        JWTClaimsSet claims;
+        int dot1 = token.indexOf('.');
+        int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+        if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
+            return notCompactJws(ctx, token); // alg none without a signature part, JWE, or no JWT at all
+        }
+        // the JDK's Base64 (strict, and far quicker than nimbus' lenient codec), then nimbus' JSON and header rules
+        Base64.Decoder base64 = Base64.getUrlDecoder();
+        JWSHeader header;
         try {
-            JWT parsed = JWTParser.parse(token);
-            if (!(parsed instanceof SignedJWT signed)) {
-                return invalid(ctx, Rejection.UNSIGNED, parsed.getHeader().getAlgorithm().getName());
-            }
-            jwt = signed;
-            claims = jwt.getJWTClaimsSet();
+            String headerPart = token.substring(0, dot1);
+            String json = new String(base64.decode(headerPart), StandardCharsets.UTF_8);
+            header = JWSHeader.parse(JSONObjectUtils.parse(json, Header.MAX_HEADER_STRING_LENGTH), new Base64URL(headerPart));
+        } catch (ParseException | RuntimeException e) {
+            return notCompactJws(ctx, token); // alg none, a JWE header, or not a header at all
+        }
+        JWTClaimsSet claims;
+        byte[] signature;
+        try {
+            claims = JWTClaimsSet.parse(new String(base64.decode(token.substring(dot1 + 1, dot2)), StandardCharsets.UTF_8));
+            signature = base64.decode(token.substring(dot2 + 1));
         } catch (ParseException | RuntimeException e) {
             return invalid(ctx, Rejection.MALFORMED, e.getMessage());
         }
-        JWSHeader header = jwt.getHeader();
         if (header.getJWKURL() != null || header.getX509CertURL() != null || header.getJWK() != null
                 || header.getX509CertChain() != null) {
             return invalid(ctx, Rejection.FORBIDDEN_HEADER, "");
         }
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
             return invalid(ctx, Rejection.CRITICAL_HEADER, String.valueOf(header.getCriticalParams()));
+        }
+        if (!header.isBase64URLEncodePayload()) {
+            // RFC 7797 unencoded payloads must be listed in crit, which is refused above; never without
+            return invalid(ctx, Rejection.CRITICAL_HEADER, "b64");
         }
         String iss = claims.getIssuer();
         IssuerRule rule = iss == null ? null : s.issuers().get(iss);
@@ -184,11 +204,12 @@ final class JwtPolicy implements Policy {
         if (candidates.isEmpty()) {
             return invalid(ctx, Rejection.UNKNOWN_KEY, "kid " + kid);
         }
-        byte[] signingInput = jwt.getSigningInput();
-        Base64URL signature = jwt.getSignature();
+        // the signing input is the token up to its second dot, as ASCII (both parts decoded as strict
+        // base64url above, so nothing else is in there); a cache key already holds those bytes
+        byte[] signingInput = key != null ? key.bytes() : token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
         VerificationKey signer = null;
         for (VerificationKey k : candidates) {
-            if (k.verify(header, signingInput, signature)) {
+            if (k.verify(header.getAlgorithm(), signingInput, dot2, signature)) {
                 signer = k;
                 break;
             }
@@ -208,6 +229,19 @@ final class JwtPolicy implements Policy {
         }
         verified.increment();
         return admit(ctx, v);
+    }
+
+    /** Why a token that is no three-part JWS with a JWS header is refused: unsigned (none, JWE) or malformed. */
+    private Decision notCompactJws(RequestContext ctx, String token) {
+        try {
+            JWT parsed = JWTParser.parse(token);
+            if (!(parsed instanceof SignedJWT)) {
+                return invalid(ctx, Rejection.UNSIGNED, parsed.getHeader().getAlgorithm().getName());
+            }
+            return invalid(ctx, Rejection.MALFORMED, "not a compact JWS");
+        } catch (ParseException | RuntimeException e) {
+            return invalid(ctx, Rejection.MALFORMED, e.getMessage());
+        }
     }
 
     private VerifiedToken verifiedToken(JWTClaimsSet claims, Date exp, long now, VerificationKey signer) {
@@ -262,12 +296,12 @@ final class JwtPolicy implements Policy {
 
     /** The one Authorization header, null without one, {@link #SEVERAL} with more (which one would the upstream read?). */
     private static String single(HttpHeaders h) {
-        Iterator<String> it = h.valueStringIterator(HttpHeaderNames.AUTHORIZATION);
+        Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.AUTHORIZATION);
         if (!it.hasNext()) {
             return null;
         }
-        String first = it.next();
-        return it.hasNext() ? SEVERAL : first;
+        CharSequence first = it.next();
+        return it.hasNext() ? SEVERAL : first.toString();
     }
 
     /** The value of cookie {@code name} across all Cookie headers (HTTP/2 may split them), or null. */

@@ -287,7 +287,7 @@ public final class JwtProvider implements PolicyProvider {
             return new ECKey.Builder(curve, ec).build();
         }
         if (key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA")) {
-            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Ed25519SignatureVerifier.rawKey(key))).build();
+            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Ed25519Keys.rawKey(key))).build();
         }
         throw new IllegalArgumentException("unsupported public key type " + key.getAlgorithm() + " (expected: RSA, EC or Ed25519)");
     }

@@ -2,11 +2,6 @@ package io.portcullis.gateway.jwt;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -14,11 +9,13 @@ import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.util.Base64URL;
+import java.security.Key;
 import java.util.Set;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One key a token may be verified with, its verifier built once. A key only ever checks the
+ * One key a token may be verified with, as the JDK key that {@link JwsSignatures} checks
+ * signatures with. A key only ever checks the
  * algorithms of its own family (RSA keys never check HS256: no algorithm confusion) and, when the
  * JWK names an {@code alg}, only that one.
  */
@@ -46,14 +43,14 @@ final class VerificationKey {
     final String thumbprint;
     final Family family;
     final JWSAlgorithm alg;
-    private final JWSVerifier verifier;
+    private final Key key;
 
-    private VerificationKey(String kid, String thumbprint, Family family, JWSAlgorithm alg, JWSVerifier verifier) {
+    private VerificationKey(String kid, String thumbprint, Family family, JWSAlgorithm alg, Key key) {
         this.kid = kid;
         this.thumbprint = thumbprint;
         this.family = family;
         this.alg = alg;
-        this.verifier = verifier;
+        this.key = key;
     }
 
     /**
@@ -75,16 +72,16 @@ final class VerificationKey {
                     throw new IllegalArgumentException("RSA key of " + rsa.size() + " bits (minimum " + MIN_RSA_BITS + ")");
                 }
                 key = new VerificationKey(jwk.getKeyID(), thumbprint(jwk), Family.RSA, alg,
-                        new RSASSAVerifier(rsa.toRSAPublicKey()));
+                        rsa.toRSAPublicKey());
             } else if (jwk instanceof ECKey ec) {
                 Family family = ecFamily(ec.getCurve());
-                key = new VerificationKey(jwk.getKeyID(), thumbprint(jwk), family, alg, new ECDSAVerifier(ec.toPublicJWK()));
+                key = new VerificationKey(jwk.getKeyID(), thumbprint(jwk), family, alg, ec.toECPublicKey());
             } else if (jwk instanceof OctetKeyPair okp) {
                 if (!Curve.Ed25519.equals(okp.getCurve())) {
                     throw new IllegalArgumentException("OKP curve " + okp.getCurve() + " (supported: Ed25519)");
                 }
                 key = new VerificationKey(jwk.getKeyID(), thumbprint(jwk), Family.ED25519, alg,
-                        new Ed25519SignatureVerifier(okp.getDecodedX()));
+                        Ed25519Keys.publicKey(okp.getDecodedX()));
             } else {
                 throw new IllegalArgumentException("key type " + jwk.getKeyType()
                         + " (supported in key sets: RSA, EC, OKP Ed25519; HMAC secrets are configured with 'secret')");
@@ -100,11 +97,10 @@ final class VerificationKey {
 
     /** An HMAC key from a configured secret (at least 256 bits). */
     static VerificationKey hmac(byte[] secret) {
-        try {
-            return new VerificationKey(null, "hmac", Family.HMAC, null, new MACVerifier(secret));
-        } catch (JOSEException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("the HMAC secret must be at least 256 bits");
         }
+        return new VerificationKey(null, "hmac", Family.HMAC, null, new SecretKeySpec(secret, "HMAC"));
     }
 
     private static Family ecFamily(Curve curve) {
@@ -129,12 +125,13 @@ final class VerificationKey {
         return family.algorithms.contains(algorithm) && (alg == null || alg.equals(algorithm));
     }
 
-    boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) {
-        try {
-            return verifier.verify(header, signingInput, signature);
-        } catch (JOSEException e) {
-            return false;
-        }
+    /**
+     * Whether {@code signature} is this key's {@code algorithm} signature over {@code signingInput[0, length)};
+     * false for an algorithm this key may not check.
+     */
+    boolean verify(JWSAlgorithm algorithm, byte[] signingInput, int length, byte[] signature) {
+        JwsSignatures.Alg a = JwsSignatures.of(algorithm);
+        return a != null && accepts(algorithm) && JwsSignatures.verify(a, key, signingInput, length, signature);
     }
 
     @Override

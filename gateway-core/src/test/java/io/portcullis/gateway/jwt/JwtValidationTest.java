@@ -307,6 +307,46 @@ class JwtValidationTest {
     }
 
     @Test
+    void aCachedTokenWithAnotherSignatureIsCheckedAgainAndRefused() throws Exception {
+        String t = RSA.token(TestKeys.claims("ivan").jwtID("cache-tamper").build());
+        assertThat(get("/api/x", t).status()).isEqualTo(200);
+        assertThat(get("/api/x", t).status()).isEqualTo(200); // from the cache
+        char last = t.charAt(t.length() - 2);
+        String otherSignature = t.substring(0, t.length() - 2) + (last == 'A' ? 'B' : 'A') + t.charAt(t.length() - 1);
+        assertInvalidToken(get("/api/x", otherSignature));
+        assertInvalidToken(get("/api/x", t + "A"));
+        assertThat(get("/api/x", t).status()).isEqualTo(200);
+    }
+
+    @Test
+    void nonAsciiTokensAreRefusedWithAndWithoutTheCache() throws Exception {
+        String t = RSA.token(TestKeys.claims("judy").claim("tenant", "t1").build());
+        assertInvalidToken(get("/api/x", t + "\u00e9"));
+        assertInvalidToken(get("/api/x", t.replace('.', '\u00ae')));
+        String pem = PEM.token(TestKeys.claims("judy").claim("tenant", "t1").build());
+        assertThat(get("/pem/x", pem).status()).isEqualTo(200);
+        assertInvalidToken(get("/pem/x", pem + "\u00e9"));
+    }
+
+    @Test
+    void anUnencodedPayloadIsRefusedEvenWithAGoodSignature() throws Exception {
+        // b64: false (RFC 7797) without crit: the signature covers the very bytes sent, yet such tokens are refused
+        String header = Base64URL.encode("{\"alg\":\"HS256\",\"b64\":false}").toString();
+        String payload = Base64URL.encode(new JWTClaimsSet.Builder().issuer(HMAC_ISSUER).subject("svc")
+                .expirationTime(Date.from(Instant.now().plusSeconds(60))).build().toString()).toString();
+        String input = header + "." + payload;
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = Base64URL.encode(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII))).toString();
+        assertInvalidToken(get("/api/x", input + "." + signature));
+        // the same token with an ordinary header passes: only b64 made the difference
+        String plainHeader = Base64URL.encode("{\"alg\":\"HS256\"}").toString();
+        String plain = plainHeader + "." + payload;
+        assertThat(get("/api/x", plain + "." + Base64URL.encode(mac.doFinal(plain.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))).status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void typIsNotRequired() throws Exception {
         assertThat(get("/api/x", RSA.token(TestKeys.claims("h").build(), h -> h.type(JOSEObjectType.JOSE))).status()).isEqualTo(200);
     }

@@ -66,7 +66,7 @@ final class TestKeys {
         try {
             KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
             OctetKeyPair jwk = new OctetKeyPair.Builder(Curve.Ed25519,
-                    Base64URL.encode(Ed25519SignatureVerifier.rawKey(kp.getPublic()))).keyID(kid).build();
+                    Base64URL.encode(Ed25519Keys.rawKey(kp.getPublic()))).keyID(kid).build();
             return new TestKeys(jwk, JWSAlgorithm.EdDSA, null, kp);
         } catch (Exception e) {
             throw new IllegalStateException(e);
