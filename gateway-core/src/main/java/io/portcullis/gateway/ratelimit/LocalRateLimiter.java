@@ -1,10 +1,6 @@
 package io.portcullis.gateway.ratelimit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -14,11 +10,11 @@ import java.util.function.LongSupplier;
  * read and one compare-and-set, with no timer and no lock.
  *
  * <p>{@code requests} per {@code window} with a burst of {@code burst}: a key may send {@code burst}
- * requests at once, then one every {@code window / requests}. Keys live in a bounded Caffeine map
- * ({@code maxKeys}); a key idle long enough to be back at full burst expires, so expiry never
- * changes a decision. Only when more than {@code maxKeys} keys are active at once does eviction
- * forget a key early (it then starts again with a full burst): memory stays bounded under a flood
- * of distinct keys, at the price of leniency for the evicted ones.
+ * requests at once, then one every {@code window / requests}. Keys live in a map bounded by
+ * {@code maxKeys} ({@link KeyCells}): when it is full, keys back at full burst are forgotten first,
+ * which changes no decision. Only when more than {@code maxKeys} keys are active at once are keys
+ * forgotten early, those closest to full burst first (they start again with a full burst): memory
+ * stays bounded under a flood of distinct keys, at the price of leniency for the forgotten ones.
  */
 public final class LocalRateLimiter implements RateLimiter {
     private final long requests;
@@ -26,7 +22,7 @@ public final class LocalRateLimiter implements RateLimiter {
     private final long interval;   // nanos between two requests at the sustained rate
     private final long tolerance;  // nanos of credit: burst * interval
     private final LongSupplier clock;
-    private final Cache<String, AtomicLong> cells;
+    private final KeyCells cells;
 
     private LocalRateLimiter(long requests, Duration window, long burst, long maxKeys, LongSupplier nanoClock) {
         if (requests < 1 || burst < 1 || maxKeys < 1 || window.isNegative() || window.isZero()) {
@@ -37,13 +33,7 @@ public final class LocalRateLimiter implements RateLimiter {
         this.interval = Math.max(1, window.toNanos() / requests);
         this.tolerance = Math.multiplyExact(burst, interval);
         this.clock = nanoClock;
-        Ticker ticker = nanoClock::getAsLong;
-        this.cells = Caffeine.newBuilder()
-                .maximumSize(maxKeys)
-                .expireAfterAccess(tolerance + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS)
-                .ticker(ticker)
-                .executor(Runnable::run) // maintenance inline: no background threads per limiter
-                .build();
+        this.cells = new KeyCells(maxKeys);
     }
 
     /** {@code requests} per {@code window}, {@code burst} at once, at most {@code maxKeys} keys tracked. */
@@ -68,7 +58,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
     /** Keys currently tracked (approximate). */
     public long trackedKeys() {
-        return cells.estimatedSize();
+        return cells.size();
     }
 
     @Override
@@ -83,11 +73,11 @@ public final class LocalRateLimiter implements RateLimiter {
      * nanoseconds until one request would be admitted). Never 0. {@link #result} expands it.
      */
     public long decide(String key) {
-        AtomicLong cell = cells.get(key, k -> new AtomicLong(Long.MIN_VALUE));
+        long now = clock.getAsLong();
+        AtomicLong cell = cells.cell(key, now);
         while (true) {
-            long now = clock.getAsLong();
             long tat = cell.get();
-            long start = tat == Long.MIN_VALUE || tat - now < 0 ? now : tat;
+            long start = tat == KeyCells.EMPTY || tat - now < 0 ? now : tat;
             long next = start + interval;
             long debt = next - now; // how far ahead of "now" the key would be after this request: at least interval
             if (debt > tolerance) {
@@ -96,6 +86,7 @@ public final class LocalRateLimiter implements RateLimiter {
             if (cell.compareAndSet(tat, next)) {
                 return debt;
             }
+            now = clock.getAsLong(); // another caller moved the cell: decide again at the current time
         }
     }
 

@@ -107,6 +107,45 @@ class LocalRateLimiterTest {
     }
 
     @Test
+    void aFullKeyMap_forgetsKeysBackAtFullBurstFirst() {
+        LocalRateLimiter l = LocalRateLimiter.of(1, Duration.ofMinutes(1), 1, 1000, now::get);
+        for (int i = 0; i < 600; i++) {
+            assertThat(l.tryAcquire("old-" + i).allowed()).isTrue();
+        }
+        now.addAndGet(Duration.ofMinutes(2).toNanos()); // the old keys are back at full burst
+        for (int i = 0; i < 600; i++) {
+            assertThat(l.tryAcquire("new-" + i).allowed()).isTrue(); // past 1000 keys: a prune
+        }
+        assertThat(l.trackedKeys()).isLessThanOrEqualTo(1000);
+        for (int i = 0; i < 600; i++) {
+            assertThat(l.tryAcquire("new-" + i).allowed()).as("new-%d kept its state", i).isFalse();
+        }
+    }
+
+    @Test
+    void tooManyActiveKeys_forgetTheOnesClosestToFullBurst() {
+        LocalRateLimiter l = LocalRateLimiter.of(1, Duration.ofMinutes(1), 1, 100, now::get);
+        for (int i = 0; i < 90; i++) {
+            l.tryAcquire("early-" + i); // 60 s of debt each
+        }
+        now.addAndGet(Duration.ofSeconds(30).toNanos()); // early keys: 30 s of debt left
+        for (int i = 0; i < 20; i++) {
+            l.tryAcquire("late-" + i); // 60 s of debt; key 101 prunes
+        }
+        assertThat(l.trackedKeys()).isLessThanOrEqualTo(100);
+        for (int i = 0; i < 20; i++) {
+            assertThat(l.tryAcquire("late-" + i).allowed()).as("late-%d kept its state", i).isFalse();
+        }
+        int forgotten = 0;
+        for (int i = 0; i < 90; i++) {
+            if (l.tryAcquire("early-" + i).allowed()) {
+                forgotten++; // started again with a full burst
+            }
+        }
+        assertThat(forgotten).as("the prune made room for a tenth of the bound, from early keys only").isGreaterThanOrEqualTo(11);
+    }
+
+    @Test
     void aMillionDistinctKeys_stayWithinTheKeyBound() {
         LocalRateLimiter l = LocalRateLimiter.of(10, Duration.ofMinutes(1), 10, 10_000, now::get);
         for (int i = 0; i < 1_000_000; i++) {
