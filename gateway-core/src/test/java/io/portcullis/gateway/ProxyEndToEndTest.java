@@ -221,6 +221,24 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    void manyPipelinedRequests_pauseReadingAndAreAllAnsweredInOrder() throws Exception {
+        // more than the connection holds ahead of demand (16 messages): reading pauses and resumes
+        int n = 100;
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            all.append("GET /echo/").append(i).append(" HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        }
+        try (RawHttp raw = new RawHttp("127.0.0.1", httpPort)) {
+            raw.send(all.toString());
+            for (int i = 0; i < n; i++) {
+                RawHttp.Result r = raw.readResponse();
+                assertThat(r.status()).as("response %d", i).isEqualTo(200);
+                assertThat(r.body()).contains("uri=/echo/" + i + "\n");
+            }
+        }
+    }
+
+    @Test
     void healthPath_isAnsweredByTheGateway() throws Exception {
         HttpResponse<String> res = get(HttpClient.Version.HTTP_2, "/healthz");
         assertThat(res.statusCode()).isEqualTo(200);

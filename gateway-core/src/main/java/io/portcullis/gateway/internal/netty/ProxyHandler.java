@@ -39,17 +39,30 @@ final class ProxyHandler extends ChannelDuplexHandler {
         this.clientCertificate = connection.certificate();
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        if (ctx.channel().isActive()) {
+    /** Hands on decoded messages one per {@link #next()}; null only in tests that build pipelines by hand. */
+    private DemandGate gate;
+
+    /** The next request message, when it is there: through the gate (the channel may be reading already). */
+    private void next() {
+        if (gate != null) {
+            gate.demand();
+        } else {
             ctx.read();
         }
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.gate = ctx.pipeline().get(DemandGate.class);
+        if (ctx.channel().isActive()) {
+            next();
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.read();
+        next();
         super.channelActive(ctx);
     }
 
@@ -76,7 +89,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
                 // the rest of a request already answered (e.g. the empty end of a bodiless GET): skip it
                 content.release();
                 if (!closing) {
-                    ctx.read();
+                    next();
                 }
             }
         } else if (!(msg instanceof HttpRequest)) {
@@ -114,7 +127,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
 
     /** The exchange wants the next request message (a body chunk). */
     void readClient() {
-        ctx.read();
+        next();
     }
 
     /**
@@ -138,7 +151,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
             return;
         }
         h1.exchangeDone();
-        ctx.read();
+        next();
     }
 
     /** The exchange turned this HTTP/1.1 connection into a WebSocket tunnel, which replaces this handler. */

@@ -143,14 +143,14 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 ch.config().setAutoRead(false);
                 Http1Connection h1 = new Http1Connection(runtime);
                 p.addLast("h1", h1);
-                addHttp1Codec(p);
+                addHttp1Codec(p, false);
                 p.addLast("redirect", new RedirectHandler(runtime, h1, listener.httpsPort()));
             }
             default -> throw new IllegalStateException(listener.mode().toString());
         }
     }
 
-    private void addHttp1Codec(ChannelPipeline p) {
+    private void addHttp1Codec(ChannelPipeline p, boolean eager) {
         var limits = runtime.limits();
         p.addLast("decoder", new StrictHttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLineBytes())
@@ -159,16 +159,16 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 .setValidateHeaders(true)
                 .setStrictLineParsing(true)));
         p.addLast("encoder", new HttpResponseEncoder());
-        p.addLast("flow", new DemandGate());
+        p.addLast("flow", new DemandGate(eager));
     }
 
     void configureHttp1(ChannelPipeline p, String scheme) {
-        // reads are demand-driven from here on (DemandGate + ProxyHandler)
-        p.channel().config().setAutoRead(false);
+        // the socket is read as data arrives; requests are handed on one at a time (DemandGate + ProxyHandler)
         Http1Connection h1 = new Http1Connection(runtime);
         p.addLast("h1", h1);
-        addHttp1Codec(p);
+        addHttp1Codec(p, true);
         p.addLast("proxy", new ProxyHandler(runtime, scheme, false, h1, ClientConnection.of(p.channel())));
+        p.channel().config().setAutoRead(true);
     }
 
     void configureHttp2(ChannelPipeline p, String scheme) {
