@@ -2,6 +2,7 @@ package io.portcullis.gateway.acme;
 
 import io.portcullis.gateway.ConfigException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +95,26 @@ public record AcmeConfig(URI directory, List<String> domains, String email, bool
     public String toString() { // never the EAB key
         return "AcmeConfig[directory=" + directory + ", domains=" + domains + ", storage=" + storage
                 + ", challenge=" + challenge + (redis == null ? "" : ", " + redis) + "]";
+    }
+
+    /**
+     * The directory a configuration names: {@code lets-encrypt}, {@code lets-encrypt-staging}, or the
+     * CA's directory URL. Throws {@link ConfigException} on field {@code directory} for anything else.
+     */
+    public static URI directory(String name) {
+        String dir = name.trim();
+        return switch (dir) {
+            case "lets-encrypt" -> LETS_ENCRYPT;
+            case "lets-encrypt-staging" -> LETS_ENCRYPT_STAGING;
+            default -> {
+                try {
+                    yield new URI(dir);
+                } catch (URISyntaxException e) {
+                    throw new ConfigException("directory", "'" + dir + "' is not a URL: " + e.getReason()
+                            + " (expected: the CA's https directory URL)");
+                }
+            }
+        };
     }
 
     /** An order for {@code domains} at {@code directory}, with defaults for the rest. */

@@ -122,20 +122,8 @@ public final class GatewayConfigMapper {
     }
 
     private static AcmeConfig acmeConfig(PortcullisProperties.Acme a) {
-        String dir = ConfigException.required(a.getDirectory(), "directory",
-                "the CA's directory URL, lets-encrypt or lets-encrypt-staging").trim();
-        URI url = switch (dir) {
-            case "lets-encrypt" -> AcmeConfig.LETS_ENCRYPT;
-            case "lets-encrypt-staging" -> AcmeConfig.LETS_ENCRYPT_STAGING;
-            default -> {
-                try {
-                    yield new URI(dir);
-                } catch (URISyntaxException e) {
-                    throw new ConfigException("directory", "'" + dir + "' is not a URL: " + e.getReason()
-                            + " (expected: the CA's https directory URL)");
-                }
-            }
-        };
+        URI url = AcmeConfig.directory(ConfigException.required(a.getDirectory(), "directory",
+                "the CA's directory URL, lets-encrypt or lets-encrypt-staging"));
         ConfigException.check(!a.getDomains().isEmpty(), "domains", "missing (expected: at least one domain name)");
         AcmeConfig c = AcmeConfig.of(url, a.getStorage(), a.getDomains().toArray(String[]::new))
                 .withAgreeToTerms(a.isAgreeToTerms()).withEmail(a.getEmail()).withKeyType(a.getKeyType())

@@ -130,19 +130,7 @@ public final class ConfigModel {
         var redis = t.field("redis", acmeRedis(),
                 "share the account, certificate, order lock and challenges with other gateway nodes in Redis");
         return t.factory(v -> {
-            String dir = v.get(directory).trim();
-            URI url = switch (dir) {
-                case "lets-encrypt" -> AcmeConfig.LETS_ENCRYPT;
-                case "lets-encrypt-staging" -> AcmeConfig.LETS_ENCRYPT_STAGING;
-                default -> {
-                    try {
-                        yield new URI(dir);
-                    } catch (URISyntaxException e) {
-                        throw new ConfigException("directory", "'" + dir + "' is not a URL: " + e.getReason()
-                                + " (expected: the CA's https directory URL)");
-                    }
-                }
-            };
+            URI url = AcmeConfig.directory(v.get(directory));
             AcmeConfig a = AcmeConfig.of(url, v.get(storage), v.get(domains).toArray(String[]::new))
                     .withAgreeToTerms(v.get(agree, false)).withEmail(v.get(email)).withKeyType(v.get(keyType))
                     .withDirectoryCa(v.get(directoryCa)).withRenewBefore(v.get(renewBefore)).withChallenge(v.get(challenge));
