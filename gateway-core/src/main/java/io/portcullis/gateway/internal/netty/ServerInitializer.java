@@ -12,6 +12,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * HTTP:     prior-knowledge detection -> h2c | http/1.1
  * REDIRECT: http/1.1 -> redirect
  * http/1.1: timers, strict decoder, encoder, flow control, proxy
- * h2:       frame codec, supervisor, multiplexer -> per stream: h2-to-HTTP/1 objects, flow control, proxy
+ * h2:       flush consolidation, frame codec, supervisor, multiplexer -> per stream: h2-to-HTTP/1 objects, flow control, proxy
  * </pre>
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
@@ -45,6 +46,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
      * scheme it notes is an attribute of the connection), so one instance serves all of them.
      */
     private static final Http2StreamFrameToHttpObjectCodec H2_TO_HTTP1 = new Http2StreamFrameToHttpObjectCodec(true, true);
+
+    /** Flushes an HTTP/2 connection may hold back within one event-loop turn before one goes through anyway. */
+    private static final int MAX_CONSOLIDATED_FLUSHES = 256;
 
     /** What one listener socket's new connections get; replaced as a whole by a reload. */
     private record Binding(ListenerConfig listener, ServerTlsContexts tls, ConnectionGuard guard) {
@@ -182,6 +186,10 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 .build();
         Http2Supervisor supervisor = new Http2Supervisor(runtime);
         ClientConnection connection = ClientConnection.of(p.channel()); // once for all the streams
+        // Responses of many streams come back from different upstream reads of one event-loop turn:
+        // flush them to the socket together (one TLS write, one syscall) at the end of that turn
+        // rather than once per stream.
+        p.addLast("flushes", new FlushConsolidationHandler(MAX_CONSOLIDATED_FLUSHES, true));
         p.addLast("h2", codec);
         p.addLast("h2supervisor", supervisor);
         p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
