@@ -3,6 +3,7 @@ package io.portcullis.gateway.internal.netty;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.util.AsciiString;
 import io.portcullis.gateway.Limits;
 import java.util.Iterator;
@@ -36,6 +37,20 @@ final class HeaderRules {
 
     /** Envoy's header for the client certificate the gateway verified (mutual TLS). */
     static final AsciiString X_FORWARDED_CLIENT_CERT = AsciiString.cached("x-forwarded-client-cert");
+
+    /**
+     * HPACK fields sent as "never indexed" (RFC 7541 section 6.2.3) on every HTTP/2 connection, to
+     * clients and to upstreams. Credentials and cookies: an upstream connection carries the requests
+     * of many clients, and a value in its shared compression table could be recovered by one client
+     * probing the sizes of its own requests (section 7.1.3). {@code x-request-id}: a new value on every
+     * message, which would only churn the table and evict useful entries.
+     */
+    static final Http2HeadersEncoder.SensitivityDetector NEVER_INDEXED = (name, value) ->
+            HttpHeaderNames.AUTHORIZATION.contentEqualsIgnoreCase(name)
+                    || HttpHeaderNames.COOKIE.contentEqualsIgnoreCase(name)
+                    || HttpHeaderNames.SET_COOKIE.contentEqualsIgnoreCase(name)
+                    || HttpHeaderNames.PROXY_AUTHORIZATION.contentEqualsIgnoreCase(name)
+                    || Problems.X_REQUEST_ID.contentEqualsIgnoreCase(name);
 
     private HeaderRules() {
     }

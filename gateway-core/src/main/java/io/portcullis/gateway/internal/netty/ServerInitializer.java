@@ -183,6 +183,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                         .initialWindowSize(limits.h2InitialWindowBytes())
                         .maxHeaderListSize(limits.h2MaxHeaderListBytes()))
                 .validateHeaders(true)
+                .headerSensitivityDetector(HeaderRules.NEVER_INDEXED)
                 .build();
         Http2Supervisor supervisor = new Http2Supervisor(runtime);
         ClientConnection connection = ClientConnection.of(p.channel()); // once for all the streams

@@ -376,6 +376,7 @@ final class UpstreamPool {
                 // wait in the codec for others to end instead of failing
                 .encoderEnforceMaxConcurrentStreams(true)
                 .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(MAX_HEADER_LIST_SIZE))
+                .headerSensitivityDetector(HeaderRules.NEVER_INDEXED)
                 .build();
         c.codec(codec);
         ChannelPipeline p = c.channel.pipeline();
