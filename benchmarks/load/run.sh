@@ -13,8 +13,9 @@
 # Per target and case: requests/s, p50/p99 latency, server CPU microseconds per request (CPU time of
 # the proxy's processes / requests: the figure that survives a noisy machine; JIT compiler threads
 # included, their share shown as jit_pct), RSS after the case, and Portcullis/nginx ratios from the
-# same run; RSS at idle too, 10 s after start and 10 s after the last case (rss-idle.tsv). The JVMs are warmed until their JIT settles (under 2 % of their CPU over 10 s, at most 60 s
-# beyond WARMUP). Raw rows, a Markdown table and SVG charts (CPU per
+# same run; RSS at idle too, 10 s after start and 10 s after the last case (rss-idle.tsv). The JVMs
+# are warmed until their JIT settles (under 2 % of their CPU over 10 s, at most 60 s beyond WARMUP).
+# Raw rows, a Markdown table and SVG charts (CPU per
 # request, requests/s, latency: cpu-per-request.svg, requests-per-second.svg, latency.svg) land in
 # benchmarks/results/load-<UTC time>/.
 set -euo pipefail
