@@ -32,6 +32,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * admits, so all variants do the same work. Portcullis is measured through
  * {@link LocalRateLimiter#decide}, its allocation-free verdict, as Bucket4j through its boolean
  * {@code tryConsume}; {@code portcullisOneKeyWithResult} adds the result record the policy keeps.
+ *
+ * <p>The many-key cases also pay for drawing their key: a load from a 128k-entry array and, in the
+ * uniform mix, a distinct {@code String} object per draw (its header and bytes, read to compare it
+ * with the stored key). So that a ratio to one key measures the lookup and not the drawing, the
+ * {@code oneKeyDrawn*} cases draw one key the same way (an array as long, of the same key each time:
+ * one shared instance as in the Zipf mix, or a distinct equal copy per entry as in the uniform mix),
+ * and {@code drawOnly*} do the drawing alone. {@code memoryFloorRandomLine} reads one random cache
+ * line of a 100k-line array per operation: the cost of one cache miss on 100k entries, the floor of
+ * any per-key lookup that must read per-key state it cannot predict.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,6 +56,10 @@ public class LocalLimiterBenchmark {
     private Bucket bucket;
     private String[] zipfKeys;
     private String[] uniformKeys;
+    private String[] oneKeyShared;
+    private String[] oneKeyCopies;
+    private long[] lines;
+    private int[] lineDraws;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong casCell = new AtomicLong();
     private final AtomicInteger threadStarts = new AtomicInteger();
@@ -65,6 +78,19 @@ public class LocalLimiterBenchmark {
         for (String k : zipfKeys) {
             limiter.tryAcquire(k);
             bucket4j(k);
+        }
+        oneKeyShared = new String[uniformKeys.length];
+        oneKeyCopies = new String[uniformKeys.length];
+        String one = "ip:203.0.113.7";
+        for (int i = 0; i < oneKeyCopies.length; i++) {
+            oneKeyShared[i] = one;
+            oneKeyCopies[i] = new String(one.toCharArray()); // equal, not the same object: as a uniform draw
+        }
+        lines = new long[KEYS * 8]; // 100k cache lines of 8 longs
+        lineDraws = new int[uniformKeys.length];
+        SplittableRandom r = new SplittableRandom(44);
+        for (int i = 0; i < lineDraws.length; i++) {
+            lineDraws[i] = r.nextInt(KEYS) * 8;
         }
     }
 
@@ -159,6 +185,44 @@ public class LocalLimiterBenchmark {
     @Threads(2)
     public long portcullisUniformKeysTwoThreads(Cursor c) {
         return limiter.decide(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
+    }
+
+    /** One key drawn as the Zipf mix draws (shared instances from a 128k array): its baseline. */
+    @Benchmark
+    public long portcullisOneKeyDrawnShared(Cursor c) {
+        return limiter.decide(oneKeyShared[c.i++ & (oneKeyShared.length - 1)]);
+    }
+
+    /** One key drawn as the uniform mix draws (a distinct equal String per entry): its baseline. */
+    @Benchmark
+    public long portcullisOneKeyDrawnCopies(Cursor c) {
+        return limiter.decide(oneKeyCopies[c.i++ & (oneKeyCopies.length - 1)]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long portcullisOneKeyDrawnCopiesTwoThreads(Cursor c) {
+        return limiter.decide(oneKeyCopies[c.i++ & (oneKeyCopies.length - 1)]);
+    }
+
+    /** The uniform mix's drawing alone: the key's array slot, its String and its bytes, no map. */
+    @Benchmark
+    public int drawOnlyUniform(Cursor c) {
+        String k = uniformKeys[c.i++ & (uniformKeys.length - 1)];
+        return k.hashCode() + k.charAt(k.length() - 1);
+    }
+
+    /** The Zipf mix's drawing alone. */
+    @Benchmark
+    public int drawOnlyZipf(Cursor c) {
+        String k = zipfKeys[c.i++ & (zipfKeys.length - 1)];
+        return k.hashCode() + k.charAt(k.length() - 1);
+    }
+
+    /** The memory floor: one read of a random cache line out of 100k per operation (independent reads). */
+    @Benchmark
+    public long memoryFloorRandomLine(Cursor c) {
+        return lines[lineDraws[c.i++ & (lineDraws.length - 1)]];
     }
 
     @Benchmark
