@@ -121,18 +121,24 @@ final class KeyCells {
         String unpacked = null;
         long h;
         if (n <= INLINE) {
+            // eight characters to a long, little-endian; a character above U+00FF spills into its
+            // neighbour's byte, but then the packing is dropped below
             int seen = 0;
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            for (int end = Math.min(n, 8); i < end; i++) {
                 int c = key.charAt(i);
                 seen |= c;
-                long b = (long) (c & 0xFF) << ((i & 7) << 3);
-                if (i < 8) {
-                    w0 |= b;
-                } else if (i < 16) {
-                    w1 |= b;
-                } else {
-                    w2 |= b;
-                }
+                w0 |= (long) c << (i << 3);
+            }
+            for (int end = Math.min(n, 16); i < end; i++) {
+                int c = key.charAt(i);
+                seen |= c;
+                w1 |= (long) c << ((i - 8) << 3);
+            }
+            for (; i < n; i++) {
+                int c = key.charAt(i);
+                seen |= c;
+                w2 |= (long) c << ((i - 16) << 3);
             }
             if (seen > 0xFF) {
                 unpacked = key; // a character beyond one byte: packing would lose it
