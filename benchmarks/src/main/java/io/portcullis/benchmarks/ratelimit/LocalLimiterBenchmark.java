@@ -40,9 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * one shared instance as in the Zipf mix, or a distinct equal copy per entry as in the uniform mix),
  * and {@code drawOnly*} do the drawing alone. {@code memoryFloorRandomLine} reads one random cache
  * line of a 100k-line array per operation: the cost of one cache miss on 100k entries, the floor of
- * any per-key lookup that must read per-key state it cannot predict. The {@code former*} cases run
- * the same decision over the limiter's former key map ({@link FormerKeyMap}), for a before/after in
- * one run.
+ * any per-key lookup that must read per-key state it cannot predict.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -55,7 +53,6 @@ public class LocalLimiterBenchmark {
     static final long HUGE = 1_000_000_000L;
 
     private LocalRateLimiter limiter;
-    private FormerKeyMap former;
     private Bucket bucket;
     private String[] zipfKeys;
     private String[] uniformKeys;
@@ -74,14 +71,11 @@ public class LocalLimiterBenchmark {
         bucket = Bucket.builder().addLimit(Bandwidth.builder().capacity(HUGE).refillGreedy(HUGE, Duration.ofSeconds(1)).build()).build();
         zipfKeys = zipf(KEYS, 1 << 16, 1.0, 42);
         uniformKeys = uniform(KEYS, 1 << 17, 43);
-        former = new FormerKeyMap(1, HUGE); // HUGE per second: one nanosecond apart, a burst of HUGE
         for (String k : uniformKeys) {
-            former.decide(k);
             limiter.tryAcquire(k);
             bucket4j(k);
         }
         for (String k : zipfKeys) {
-            former.decide(k);
             limiter.tryAcquire(k);
             bucket4j(k);
         }
@@ -209,32 +203,6 @@ public class LocalLimiterBenchmark {
     @Threads(2)
     public long portcullisOneKeyDrawnCopiesTwoThreads(Cursor c) {
         return limiter.decide(oneKeyCopies[c.i++ & (oneKeyCopies.length - 1)]);
-    }
-
-    @Benchmark
-    public long formerOneKey() {
-        return former.decide("ip:203.0.113.7");
-    }
-
-    @Benchmark
-    public long formerOneKeyDrawnCopies(Cursor c) {
-        return former.decide(oneKeyCopies[c.i++ & (oneKeyCopies.length - 1)]);
-    }
-
-    @Benchmark
-    public long formerZipfKeys(Cursor c) {
-        return former.decide(zipfKeys[c.i++ & (zipfKeys.length - 1)]);
-    }
-
-    @Benchmark
-    public long formerUniformKeys(Cursor c) {
-        return former.decide(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
-    }
-
-    @Benchmark
-    @Threads(2)
-    public long formerUniformKeysTwoThreads(Cursor c) {
-        return former.decide(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
     }
 
     /** The uniform mix's drawing alone: the key's array slot, its String and its bytes, no map. */
