@@ -1,12 +1,13 @@
 package io.portcullis.gateway.ratelimit;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * An in-memory rate limiter: the generic cell rate algorithm (GCRA), one lock-free {@code long}
- * per key holding the key's "theoretical arrival time", so a decision is one read and one
- * compare-and-set, with no timer and no lock (a key's first request takes a lock to add it).
+ * An in-memory rate limiter: the generic cell rate algorithm (GCRA), one lock-free
+ * {@link AtomicLong} per key holding the key's "theoretical arrival time", so a decision is one
+ * read and one compare-and-set, with no timer and no lock.
  *
  * <p>{@code requests} per {@code window} with a burst of {@code burst}: a key may send {@code burst}
  * requests at once, then one every {@code window / requests}. Keys live in a map bounded by
@@ -73,13 +74,9 @@ public final class LocalRateLimiter implements RateLimiter {
      */
     public long decide(String key) {
         long now = clock.getAsLong();
-        KeyCells.Cell cell = cells.cell(key, now);
+        AtomicLong cell = cells.cell(key, now);
         while (true) {
             long tat = cell.get();
-            if (tat == KeyCells.REMOVED) {
-                cell = cells.cell(key, now); // pruned since it was found: the key's cell now, or a new one
-                continue;
-            }
             long start = tat == KeyCells.EMPTY || tat - now < 0 ? now : tat;
             long next = start + interval;
             long debt = next - now; // how far ahead of "now" the key would be after this request: at least interval
