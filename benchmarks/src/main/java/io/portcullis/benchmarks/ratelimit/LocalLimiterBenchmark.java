@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,7 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * one shared instance as in the Zipf mix, or a distinct equal copy per entry as in the uniform mix),
  * and {@code drawOnly*} do the drawing alone. {@code memoryFloorRandomLine} reads one random cache
  * line of a 100k-line array per operation: the cost of one cache miss on 100k entries, the floor of
- * any per-key lookup that must read per-key state it cannot predict.
+ * any per-key lookup that must read per-key state it cannot predict, when nothing stops the processor
+ * from overlapping it with the next operation's; {@code plainCasRandomCell} is the floor of a decision
+ * on 100k keys: the clock and a compare-and-set on one of 100k cells (one per cache line) drawn at
+ * random, as {@code plainCasOneKey} on one cell, with no key and no map at all.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -62,6 +66,7 @@ public class LocalLimiterBenchmark {
     private int[] lineDraws;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong casCell = new AtomicLong();
+    private final AtomicLongArray casCells = new AtomicLongArray(KEYS * 8); // one cell per 64-byte line
     private final AtomicInteger threadStarts = new AtomicInteger();
     private long floorCount;
 
@@ -268,6 +273,32 @@ public class LocalLimiterBenchmark {
     @Threads(2)
     public boolean plainCasOneKeyTwoThreads() {
         return casDecision();
+    }
+
+    /** The floor of a decision on 100k keys: the same, on a random one of 100k cells, found by index. */
+    @Benchmark
+    public boolean plainCasRandomCell(Cursor c) {
+        return casDecision(lineDraws[c.i++ & (lineDraws.length - 1)]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean plainCasRandomCellTwoThreads(Cursor c) {
+        return casDecision(lineDraws[c.i++ & (lineDraws.length - 1)]);
+    }
+
+    private boolean casDecision(int i) {
+        while (true) {
+            long now = System.nanoTime();
+            long tat = casCells.get(i);
+            long next = Math.max(tat, now) + 1;
+            if (next - now > HUGE) {
+                return false;
+            }
+            if (casCells.compareAndSet(i, tat, next)) {
+                return true;
+            }
+        }
     }
 
     private boolean casDecision() {
