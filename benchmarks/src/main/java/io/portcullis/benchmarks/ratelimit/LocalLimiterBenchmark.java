@@ -45,6 +45,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * from overlapping it with the next operation's; {@code plainCasRandomCell} is the floor of a decision
  * on 100k keys: the clock and a compare-and-set on one of 100k cells (one per cache line) drawn at
  * random, as {@code plainCasOneKey} on one cell, with no key and no map at all.
+ *
+ * <p>All the cases above look up key strings built once, whose {@link String#hashCode} is computed
+ * once and cached: the gateway builds its key per request ({@code "ip:" + address}), so a map hashes
+ * it every time. The {@code *Built} cases build the key per operation as the rate-limit policy does
+ * (the concatenation allocates its string: those B/op are the key's, not the limiter's).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -61,6 +66,7 @@ public class LocalLimiterBenchmark {
     private String[] zipfKeys;
     private String[] uniformKeys;
     private String[] oneKeyShared;
+    private String[] uniformAddresses;
     private String[] oneKeyCopies;
     private long[] lines;
     private int[] lineDraws;
@@ -69,6 +75,7 @@ public class LocalLimiterBenchmark {
     private final AtomicLongArray casCells = new AtomicLongArray(KEYS * 8); // one cell per 64-byte line
     private final AtomicInteger threadStarts = new AtomicInteger();
     private long floorCount;
+    private String oneKeyAddress = "203.0.113.7"; // a field, not a constant: the concatenation is not folded
 
     @Setup
     public void setUp() {
@@ -90,6 +97,10 @@ public class LocalLimiterBenchmark {
         for (int i = 0; i < oneKeyCopies.length; i++) {
             oneKeyShared[i] = one;
             oneKeyCopies[i] = new String(one.toCharArray()); // equal, not the same object: as a uniform draw
+        }
+        uniformAddresses = new String[uniformKeys.length];
+        for (int i = 0; i < uniformKeys.length; i++) {
+            uniformAddresses[i] = uniformKeys[i].substring(3); // without "ip:", which the key adds back
         }
         lines = new long[KEYS * 8]; // 100k cache lines of 8 longs
         lineDraws = new int[uniformKeys.length];
@@ -208,6 +219,18 @@ public class LocalLimiterBenchmark {
     @Threads(2)
     public long portcullisOneKeyDrawnCopiesTwoThreads(Cursor c) {
         return limiter.decide(oneKeyCopies[c.i++ & (oneKeyCopies.length - 1)]);
+    }
+
+    /** One key built per request, as the rate-limit policy builds it: {@code "ip:" + address}. */
+    @Benchmark
+    public long portcullisOneKeyBuilt() {
+        return limiter.decide("ip:" + oneKeyAddress);
+    }
+
+    /** The uniform mix with each key built per request from its address. */
+    @Benchmark
+    public long portcullisUniformKeysBuilt(Cursor c) {
+        return limiter.decide("ip:" + uniformAddresses[c.i++ & (uniformAddresses.length - 1)]);
     }
 
     /** The uniform mix's drawing alone: the key's array slot, its String and its bytes, no map. */
