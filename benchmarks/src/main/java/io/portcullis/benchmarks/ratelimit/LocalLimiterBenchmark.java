@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,6 +33,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * admits, so all variants do the same work. Portcullis is measured through
  * {@link LocalRateLimiter#decide}, its allocation-free verdict, as Bucket4j through its boolean
  * {@code tryConsume}; {@code portcullisOneKeyWithResult} adds the result record the policy keeps.
+ *
+ * <p>The many-key cases also pay for drawing their key: a load from a 128k-entry array and, in the
+ * uniform mix, a distinct {@code String} object per draw (its header and bytes, read to compare it
+ * with the stored key). So that a ratio to one key measures the lookup and not the drawing, the
+ * {@code oneKeyDrawn*} cases draw one key the same way (an array as long, of the same key each time:
+ * one shared instance as in the Zipf mix, or a distinct equal copy per entry as in the uniform mix),
+ * and {@code drawOnly*} do the drawing alone. {@code memoryFloorRandomLine} reads one random cache
+ * line of a 100k-line array per operation: the cost of one cache miss on 100k entries, the floor of
+ * any per-key lookup that must read per-key state it cannot predict, when nothing stops the processor
+ * from overlapping it with the next operation's; {@code plainCasRandomCell} is the floor of a decision
+ * on 100k keys: the clock and a compare-and-set on one of 100k cells (one per cache line) drawn at
+ * random, as {@code plainCasOneKey} on one cell, with no key and no map at all.
+ *
+ * <p>All the cases above look up key strings built once, whose {@link String#hashCode} is computed
+ * once and cached: the gateway builds its key per request ({@code "ip:" + address}), so a map hashes
+ * it every time. The {@code *Built} cases build the key per operation as the rate-limit policy does
+ * (the concatenation allocates its string: those B/op are the key's, not the limiter's).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,10 +65,17 @@ public class LocalLimiterBenchmark {
     private Bucket bucket;
     private String[] zipfKeys;
     private String[] uniformKeys;
+    private String[] oneKeyShared;
+    private String[] uniformAddresses;
+    private String[] oneKeyCopies;
+    private long[] lines;
+    private int[] lineDraws;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong casCell = new AtomicLong();
+    private final AtomicLongArray casCells = new AtomicLongArray(KEYS * 8); // one cell per 64-byte line
     private final AtomicInteger threadStarts = new AtomicInteger();
     private long floorCount;
+    private String oneKeyAddress = "203.0.113.7"; // a field, not a constant: the concatenation is not folded
 
     @Setup
     public void setUp() {
@@ -65,6 +90,23 @@ public class LocalLimiterBenchmark {
         for (String k : zipfKeys) {
             limiter.tryAcquire(k);
             bucket4j(k);
+        }
+        oneKeyShared = new String[uniformKeys.length];
+        oneKeyCopies = new String[uniformKeys.length];
+        String one = "ip:203.0.113.7";
+        for (int i = 0; i < oneKeyCopies.length; i++) {
+            oneKeyShared[i] = one;
+            oneKeyCopies[i] = new String(one.toCharArray()); // equal, not the same object: as a uniform draw
+        }
+        uniformAddresses = new String[uniformKeys.length];
+        for (int i = 0; i < uniformKeys.length; i++) {
+            uniformAddresses[i] = uniformKeys[i].substring(3); // without "ip:", which the key adds back
+        }
+        lines = new long[KEYS * 8]; // 100k cache lines of 8 longs
+        lineDraws = new int[uniformKeys.length];
+        SplittableRandom r = new SplittableRandom(44);
+        for (int i = 0; i < lineDraws.length; i++) {
+            lineDraws[i] = r.nextInt(KEYS) * 8;
         }
     }
 
@@ -161,6 +203,56 @@ public class LocalLimiterBenchmark {
         return limiter.decide(uniformKeys[c.i++ & (uniformKeys.length - 1)]);
     }
 
+    /** One key drawn as the Zipf mix draws (shared instances from a 128k array): its baseline. */
+    @Benchmark
+    public long portcullisOneKeyDrawnShared(Cursor c) {
+        return limiter.decide(oneKeyShared[c.i++ & (oneKeyShared.length - 1)]);
+    }
+
+    /** One key drawn as the uniform mix draws (a distinct equal String per entry): its baseline. */
+    @Benchmark
+    public long portcullisOneKeyDrawnCopies(Cursor c) {
+        return limiter.decide(oneKeyCopies[c.i++ & (oneKeyCopies.length - 1)]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long portcullisOneKeyDrawnCopiesTwoThreads(Cursor c) {
+        return limiter.decide(oneKeyCopies[c.i++ & (oneKeyCopies.length - 1)]);
+    }
+
+    /** One key built per request, as the rate-limit policy builds it: {@code "ip:" + address}. */
+    @Benchmark
+    public long portcullisOneKeyBuilt() {
+        return limiter.decide("ip:" + oneKeyAddress);
+    }
+
+    /** The uniform mix with each key built per request from its address. */
+    @Benchmark
+    public long portcullisUniformKeysBuilt(Cursor c) {
+        return limiter.decide("ip:" + uniformAddresses[c.i++ & (uniformAddresses.length - 1)]);
+    }
+
+    /** The uniform mix's drawing alone: the key's array slot, its String and its bytes, no map. */
+    @Benchmark
+    public int drawOnlyUniform(Cursor c) {
+        String k = uniformKeys[c.i++ & (uniformKeys.length - 1)];
+        return k.hashCode() + k.charAt(k.length() - 1);
+    }
+
+    /** The Zipf mix's drawing alone. */
+    @Benchmark
+    public int drawOnlyZipf(Cursor c) {
+        String k = zipfKeys[c.i++ & (zipfKeys.length - 1)];
+        return k.hashCode() + k.charAt(k.length() - 1);
+    }
+
+    /** The memory floor: one read of a random cache line out of 100k per operation (independent reads). */
+    @Benchmark
+    public long memoryFloorRandomLine(Cursor c) {
+        return lines[lineDraws[c.i++ & (lineDraws.length - 1)]];
+    }
+
     @Benchmark
     public boolean bucket4jZipfKeys(Cursor c) {
         return bucket4j(zipfKeys[c.i++ & (zipfKeys.length - 1)]);
@@ -204,6 +296,32 @@ public class LocalLimiterBenchmark {
     @Threads(2)
     public boolean plainCasOneKeyTwoThreads() {
         return casDecision();
+    }
+
+    /** The floor of a decision on 100k keys: the same, on a random one of 100k cells, found by index. */
+    @Benchmark
+    public boolean plainCasRandomCell(Cursor c) {
+        return casDecision(lineDraws[c.i++ & (lineDraws.length - 1)]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean plainCasRandomCellTwoThreads(Cursor c) {
+        return casDecision(lineDraws[c.i++ & (lineDraws.length - 1)]);
+    }
+
+    private boolean casDecision(int i) {
+        while (true) {
+            long now = System.nanoTime();
+            long tat = casCells.get(i);
+            long next = Math.max(tat, now) + 1;
+            if (next - now > HUGE) {
+                return false;
+            }
+            if (casCells.compareAndSet(i, tat, next)) {
+                return true;
+            }
+        }
     }
 
     private boolean casDecision() {
