@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 
 /**
  * The GCRA cells of {@link LocalRateLimiter}, one per key, at most about {@code maxKeys} of them.
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class KeyCells {
     static final long EMPTY = Long.MIN_VALUE;
+    /** A cell taken out of the map by pruning: whoever still holds it looks the key up again. */
+    static final long RETIRED = Long.MIN_VALUE + 1;
     private static final int SAMPLE = 1024;
 
     private final ConcurrentHashMap<String, AtomicLong> map = new ConcurrentHashMap<>();
@@ -39,7 +42,10 @@ final class KeyCells {
     AtomicLong cell(String key, long now) {
         AtomicLong c = map.get(key);
         if (c != null) {
-            return c;
+            if (c.get() != RETIRED) {
+                return c;
+            }
+            map.remove(key, c); // retired by a pruning thread that has not removed it yet: do it for it
         }
         c = map.computeIfAbsent(key, k -> new AtomicLong(EMPTY));
         if (map.mappingCount() > maxKeys) {
@@ -57,33 +63,37 @@ final class KeyCells {
             return; // another thread is at it; the map may stay a little over the bound meanwhile
         }
         try {
-            map.values().removeIf(c -> fullBurst(c.get(), now));
+            retireWhile(Long.MAX_VALUE, tat -> tat - now <= 0);
             long excess = map.mappingCount() - pruneTo;
             if (excess > 0) {
                 long threshold = debtQuantile(now, (double) excess / map.mappingCount());
-                Iterator<Map.Entry<String, AtomicLong>> it = map.entrySet().iterator();
-                while (it.hasNext() && excess > 0) {
-                    long tat = it.next().getValue().get();
-                    if (tat != EMPTY && tat - now <= threshold) {
-                        it.remove();
-                        excess--;
-                    }
-                }
+                retireWhile(excess, tat -> tat - now <= threshold);
                 // the sample misjudged (ties, concurrent changes): any cells, so the bound holds
-                for (it = map.entrySet().iterator(); it.hasNext() && map.mappingCount() > pruneTo; ) {
-                    if (it.next().getValue().get() != EMPTY) {
-                        it.remove();
-                    }
-                }
+                retireWhile(map.mappingCount() - pruneTo, tat -> true);
             }
         } finally {
             pruning.set(false);
         }
     }
 
-    /** Back at full burst. A cell still {@link #EMPTY} was just made and is about to be used: never pruned. */
-    private static boolean fullBurst(long tat, long now) {
-        return tat != EMPTY && tat - now <= 0;
+    /**
+     * Removes up to {@code count} cells whose arrival time passes {@code test}, never an {@link #EMPTY}
+     * one (just made, about to be used). Each is first set to {@link #RETIRED} by compare-and-set: a
+     * request that looked the cell up before and records itself in it meanwhile makes that fail, and the
+     * cell stays; one that comes after finds it retired and looks the key up again. No request's token
+     * is lost with a removed cell.
+     */
+    private void retireWhile(long count, LongPredicate test) {
+        Iterator<Map.Entry<String, AtomicLong>> it = map.entrySet().iterator();
+        while (count > 0 && it.hasNext()) {
+            Map.Entry<String, AtomicLong> e = it.next();
+            AtomicLong c = e.getValue();
+            long tat = c.get();
+            if (tat != EMPTY && tat != RETIRED && test.test(tat) && c.compareAndSet(tat, RETIRED)) {
+                map.remove(e.getKey(), c);
+                count--;
+            }
+        }
     }
 
     /** The debt (arrival time minus now) below which about {@code fraction} of the cells lie, from a random sample. */
@@ -97,7 +107,7 @@ final class KeyCells {
                 break;
             }
             long tat = c.get();
-            if (tat != EMPTY && random.nextDouble() < keep) {
+            if (tat != EMPTY && tat != RETIRED && random.nextDouble() < keep) {
                 debts[n++] = tat - now;
             }
         }

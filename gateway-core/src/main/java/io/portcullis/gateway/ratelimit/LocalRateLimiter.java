@@ -77,6 +77,10 @@ public final class LocalRateLimiter implements RateLimiter {
         AtomicLong cell = cells.cell(key, now);
         while (true) {
             long tat = cell.get();
+            if (tat == KeyCells.RETIRED) {
+                cell = cells.cell(key, now); // pruned after this request found it: the key starts afresh
+                continue;
+            }
             long start = tat == KeyCells.EMPTY || tat - now < 0 ? now : tat;
             long next = start + interval;
             long debt = next - now; // how far ahead of "now" the key would be after this request: at least interval

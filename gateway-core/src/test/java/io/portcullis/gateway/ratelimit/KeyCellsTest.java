@@ -24,7 +24,7 @@ class KeyCellsTest {
     void keysWithTheSameStringHashCode_haveTheirOwnLimits() {
         String[] keys = {"Aa", "BB", "AaAa", "AaBB", "BBAa", "BBBB", "ip:AaAaAaAaAaAaAaAaAaAaAaAa", "ip:BBBBBBBBBBBBBBBBBBBBBBBB"};
         assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
-        assertThat(keys[6].hashCode()).isEqualTo(keys[7].hashCode()); // 27 characters: not packed
+        assertThat(keys[6].hashCode()).isEqualTo(keys[7].hashCode()); // long keys collide too
         LocalRateLimiter l = oneShot(1000);
         for (String k : keys) {
             assertThat(l.tryAcquire(k).allowed()).as(k).isTrue();
@@ -35,10 +35,10 @@ class KeyCellsTest {
     }
 
     @Test
-    void keysThatPackAlike_butDiffer_haveTheirOwnLimits() {
+    void keysThatLookAlike_butDiffer_haveTheirOwnLimits() {
         String[] keys = {
             "", "a", "a\0", "b\0", "\0", "\0\0",                // lengths apart, zero padding
-            "A", "\u0141", "\u0100A", "\u00ff",               // U+0141's low byte is 'A': never packed
+            "A", "\u0141", "\u0100A", "\u00ff",               // U+0141's low byte is 'A'
             "x".repeat(24), "x".repeat(25), "x".repeat(23) + "y", "x".repeat(24) + "y", "y" + "x".repeat(24),
             "ip:10.0.0.1", "ip:10.0.0.10", "ip:10.0.0.1\0", "ip:255.255.255.255", "ip:255.255.255.254",
             "ip:2001:db8::1", "ip:2001:db8:85a3::8a2e:370:7334", "ip:2001:db8:85a3::8a2e:370:7335",
@@ -169,5 +169,34 @@ class KeyCellsTest {
             th.join();
         }
         assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void aPrunedCell_isRetiredForWhoeverStillHoldsIt_andTheKeyGetsAFreshOne() {
+        KeyCells cells = new KeyCells(10);
+        long t = now.get();
+        AtomicLong held = cells.cell("held", t); // a request looked it up...
+        held.set(t - 1); // ...and the cell is back at full burst: the first to be pruned
+        for (int i = 0; i < 10; i++) {
+            cells.cell("other-" + i, t).set(t + 1_000_000); // active keys, in debt
+        }
+        assertThat(held.get()).as("a request still holding the pruned cell cannot record itself in it")
+                .isEqualTo(KeyCells.RETIRED);
+        AtomicLong fresh = cells.cell("held", t);
+        assertThat(fresh).isNotSameAs(held);
+        assertThat(fresh.get()).isEqualTo(KeyCells.EMPTY);
+        assertThat(cells.size()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void aDecisionOnARetiredCell_looksTheKeyUpAgain_andCounts() {
+        LocalRateLimiter l = oneShot(5);
+        assertThat(l.tryAcquire("k").allowed()).isTrue();
+        now.addAndGet(Duration.ofMinutes(2).toNanos()); // "k" is back at full burst: prunable
+        for (int i = 0; i < 5; i++) {
+            assertThat(l.tryAcquire("new-" + i).allowed()).isTrue(); // the fifth new key prunes "k"
+        }
+        assertThat(l.tryAcquire("k").allowed()).isTrue();
+        assertThat(l.tryAcquire("k").allowed()).as("the request above was recorded in the key's new cell").isFalse();
     }
 }
