@@ -130,6 +130,16 @@ class StrictJsonTest {
     }
 
     @Test
+    void headersAreBoundedAsNimbusBoundedThem() throws Exception {
+        String pad = "{\"alg\":\"HS256\",\"x\":\"\"}";
+        String longest = "{\"alg\":\"HS256\",\"x\":\"" + "\u00e9".repeat(20_000 - pad.length()) + "\"}";
+        assertThat(longest.length()).isEqualTo(com.nimbusds.jose.Header.MAX_HEADER_STRING_LENGTH);
+        assertThat(TokenHeader.parse(longest.getBytes(StandardCharsets.UTF_8), "").alg().getName()).isEqualTo("HS256");
+        String over = longest.replace("\"x\"", "\"xy\"");
+        assertThatThrownBy(() -> TokenHeader.parse(over.getBytes(StandardCharsets.UTF_8), "")).isInstanceOf(ParseException.class);
+    }
+
+    @Test
     void utf16LengthCountsCharactersAsAStringWould() {
         String s = "a\u00e9\u20ac\ud83d\ude00";
         assertThat(StrictJson.utf16Length(s.getBytes(StandardCharsets.UTF_8))).isEqualTo(s.length());
