@@ -13,9 +13,11 @@ import io.portcullis.gateway.policy.Decision;
 import io.portcullis.gateway.policy.Policy;
 import io.portcullis.gateway.policy.Principal;
 import io.portcullis.gateway.policy.RequestContext;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -147,18 +149,20 @@ final class JwtPolicy implements Policy {
         // the JDK's Base64 (strict, and far quicker than nimbus' lenient codec), then our strict JSON
         // (StrictJson: RFC 8259, no repeated names, typed as nimbus typed it) and nimbus' header rules
         Base64.Decoder base64 = Base64.getUrlDecoder();
+        // the token's bytes, decoded part by part in place: a cache key holds them already; otherwise
+        // ISO-8859-1 (one byte per character; anything above U+00FF becomes '?', which no part may hold)
+        byte[] ascii = key != null ? key.bytes() : token.getBytes(StandardCharsets.ISO_8859_1);
         TokenHeader header;
         try {
-            String headerPart = token.substring(0, dot1);
-            header = TokenHeader.parse(base64.decode(headerPart), headerPart);
+            header = TokenHeader.parse(decode(base64, ascii, 0, dot1), token, dot1);
         } catch (ParseException | RuntimeException e) {
             return notCompactJws(ctx, token); // alg none, a JWE header, or not a header at all
         }
         TokenClaims claims;
         byte[] signature;
         try {
-            claims = TokenClaims.parse(base64.decode(token.substring(dot1 + 1, dot2)));
-            signature = base64.decode(token.substring(dot2 + 1));
+            claims = TokenClaims.parse(decode(base64, ascii, dot1 + 1, dot2));
+            signature = decode(base64, ascii, dot2 + 1, token.length());
         } catch (ParseException | RuntimeException e) {
             return invalid(ctx, Rejection.MALFORMED, e.getMessage());
         }
@@ -198,8 +202,8 @@ final class JwtPolicy implements Policy {
             return invalid(ctx, Rejection.UNKNOWN_KEY, "kid " + kid);
         }
         // the signing input is the token up to its second dot, as ASCII (both parts decoded as strict
-        // base64url above, so nothing else is in there); a cache key already holds those bytes
-        byte[] signingInput = key != null ? key.bytes() : token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
+        // base64url above, so nothing else is in there)
+        byte[] signingInput = ascii;
         VerificationKey signer = null;
         for (VerificationKey k : candidates) {
             if (k.verify(header.alg(), signingInput, dot2, signature)) {
@@ -221,6 +225,15 @@ final class JwtPolicy implements Policy {
         }
         verified.increment();
         return admit(ctx, v);
+    }
+
+    /** {@code ascii[from, to)} decoded as strict base64url, without copying the text out first. */
+    private static byte[] decode(Base64.Decoder base64, byte[] ascii, int from, int to) {
+        ByteBuffer out = base64.decode(ByteBuffer.wrap(ascii, from, to - from));
+        byte[] array = out.array();
+        int start = out.arrayOffset() + out.position();
+        int end = out.arrayOffset() + out.limit();
+        return start == 0 && end == array.length ? array : Arrays.copyOfRange(array, start, end);
     }
 
     /** Why a token that is no three-part JWS with a JWS header is refused: unsigned (none, JWE) or malformed. */

@@ -23,8 +23,11 @@ import java.util.Map;
  */
 record TokenHeader(JWSAlgorithm alg, String kid, boolean keyHint, List<String> critical, boolean b64) {
 
-    /** The header from its decoded bytes and its base64url text; ParseException for anything that is no JWS header. */
-    static TokenHeader parse(byte[] json, String encoded) throws ParseException {
+    /**
+     * The header from its decoded bytes ({@code token} up to {@code end} is its base64url text);
+     * ParseException for anything that is no JWS header.
+     */
+    static TokenHeader parse(byte[] json, String token, int end) throws ParseException {
         // nimbus refused headers longer than this (in UTF-16 units); bytes >= characters, so count only when needed
         if (json.length > Header.MAX_HEADER_STRING_LENGTH && StrictJson.utf16Length(json) > Header.MAX_HEADER_STRING_LENGTH) {
             throw new ParseException("the header is longer than " + Header.MAX_HEADER_STRING_LENGTH + " characters", 0);
@@ -38,7 +41,7 @@ record TokenHeader(JWSAlgorithm alg, String kid, boolean keyHint, List<String> c
             }
         }
         if (!usual) {
-            return of(JWSHeader.parse(m, new Base64URL(encoded)));
+            return of(JWSHeader.parse(m, new Base64URL(token.substring(0, end))));
         }
         Object alg = m.get("alg");
         if (alg == null) {

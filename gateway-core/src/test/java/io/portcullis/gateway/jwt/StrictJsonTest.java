@@ -134,9 +134,9 @@ class StrictJsonTest {
         String pad = "{\"alg\":\"HS256\",\"x\":\"\"}";
         String longest = "{\"alg\":\"HS256\",\"x\":\"" + "\u00e9".repeat(20_000 - pad.length()) + "\"}";
         assertThat(longest.length()).isEqualTo(com.nimbusds.jose.Header.MAX_HEADER_STRING_LENGTH);
-        assertThat(TokenHeader.parse(longest.getBytes(StandardCharsets.UTF_8), "").alg().getName()).isEqualTo("HS256");
+        assertThat(TokenHeader.parse(longest.getBytes(StandardCharsets.UTF_8), "", 0).alg().getName()).isEqualTo("HS256");
         String over = longest.replace("\"x\"", "\"xy\"");
-        assertThatThrownBy(() -> TokenHeader.parse(over.getBytes(StandardCharsets.UTF_8), "")).isInstanceOf(ParseException.class);
+        assertThatThrownBy(() -> TokenHeader.parse(over.getBytes(StandardCharsets.UTF_8), "", 0)).isInstanceOf(ParseException.class);
     }
 
     @Test
