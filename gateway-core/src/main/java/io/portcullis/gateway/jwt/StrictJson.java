@@ -59,6 +59,94 @@ final class StrictJson {
         return top;
     }
 
+    /**
+     * The members of the top-level object of {@code json} in their order, as {@code names[0, n)} and
+     * {@code values[0, n)} with n returned; for a caller that builds its own map. Repeated names are
+     * refused here as in {@link #parseObject}.
+     */
+    static int parseMembers(byte[] json, Members out) throws ParseException {
+        StrictJson p = new StrictJson(json);
+        p.whitespace();
+        if (p.pos >= p.end || p.in[p.pos] != '{') {
+            throw p.error("not a JSON object");
+        }
+        p.pos++;
+        int n = p.members(out);
+        p.whitespace();
+        if (p.pos != p.end) {
+            throw p.error("data after the JSON object");
+        }
+        return n;
+    }
+
+    /** Growable parallel arrays of member names and values, see {@link #parseMembers}. */
+    static final class Members {
+        String[] names = new String[16];
+        Object[] values = new Object[16];
+        private int[] hashes = new int[16];
+        private java.util.Set<String> seen; // past SMALL members: a set rather than pairwise checks
+
+        private static final int SMALL = 32;
+
+        void add(int n, String name, Object value) throws ParseException {
+            int h = name.hashCode();
+            if (seen != null) {
+                if (!seen.add(name)) {
+                    throw new ParseException("invalid JSON: member name repeated", 0);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    if (hashes[i] == h && names[i].equals(name)) {
+                        throw new ParseException("invalid JSON: member name repeated", 0);
+                    }
+                }
+                if (n == SMALL) {
+                    seen = new java.util.HashSet<>(java.util.Arrays.asList(names).subList(0, n));
+                    seen.add(name);
+                }
+            }
+            if (n == names.length) {
+                names = java.util.Arrays.copyOf(names, n * 2);
+                values = java.util.Arrays.copyOf(values, n * 2);
+                hashes = java.util.Arrays.copyOf(hashes, n * 2);
+            }
+            names[n] = name;
+            values[n] = value;
+            hashes[n] = h;
+        }
+    }
+
+    /** The top-level members into {@code out}; like {@link #members(Map)} otherwise. */
+    private int members(Members out) throws ParseException {
+        whitespace();
+        if (peek() == '}') {
+            pos++;
+            return 0;
+        }
+        int n = 0;
+        while (true) {
+            if (next() != '"') {
+                throw error("expected a member name");
+            }
+            String name = name();
+            whitespace();
+            if (next() != ':') {
+                throw error("expected ':'");
+            }
+            whitespace();
+            out.add(n++, name, value()); // refuses a repeated name
+            whitespace();
+            int c = next();
+            if (c == '}') {
+                return n;
+            }
+            if (c != ',') {
+                throw error("expected ',' or '}'");
+            }
+            whitespace();
+        }
+    }
+
     /** The length of {@code utf8} in UTF-16 code units, as the JSON text would be as a String (bytes unchecked). */
     static int utf16Length(byte[] utf8) {
         int n = 0;

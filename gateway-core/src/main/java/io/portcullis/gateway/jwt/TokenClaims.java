@@ -1,8 +1,8 @@
 package io.portcullis.gateway.jwt;
 
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +15,7 @@ import java.util.Map;
  * a null inside the {@code aud} list is refused (nimbus let it through to fail later).
  */
 final class TokenClaims {
-    /** The claims for the principal (nulls left out), read-only by convention: the principal copies it. */
+    /** The claims for the principal (nulls left out), immutable, so the principal takes it without a copy. */
     final Map<String, Object> json;
     final String issuer;
     final String subject;
@@ -47,21 +47,26 @@ final class TokenClaims {
 
     /** The claims from the payload's decoded bytes; ParseException for bad JSON or a registered claim of the wrong type. */
     static TokenClaims parse(byte[] payload) throws ParseException {
-        Map<String, Object> json = StrictJson.parseObject(payload);
+        StrictJson.Members members = new StrictJson.Members();
+        int n = StrictJson.parseMembers(payload, members);
+        // straight into an immutable map: Principal keeps it as it is instead of copying a HashMap
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, Object>[] entries = new Map.Entry[n];
+        int kept = 0;
         String iss = null;
         String sub = null;
         List<String> aud = List.of();
         boolean hasAud = false;
-        long[] times = null; // exp, nbf, iat in millis, allocated only if any is there
-        int timesSet = 0;
-        for (Iterator<Map.Entry<String, Object>> it = json.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Object> e = it.next();
-            Object v = e.getValue();
+        long exp = 0;
+        long nbf = 0;
+        long iat = 0;
+        int timesSet = 0; // bits: exp, nbf, iat
+        for (int i = 0; i < n; i++) {
+            String name = members.names[i];
+            Object v = members.values[i];
             if (v == null) {
-                it.remove(); // as nimbus: a null claim is an absent claim
-                continue;
+                continue; // as nimbus: a null claim is an absent claim
             }
-            String name = e.getKey();
             switch (name) {
                 case "iss", "jti" -> {
                     if (!(v instanceof String s)) {
@@ -74,9 +79,9 @@ final class TokenClaims {
                 case "sub" -> {
                     if (v instanceof String s) {
                         sub = s;
-                    } else if (v instanceof Number n) {
-                        sub = String.valueOf(n);
-                        e.setValue(sub);
+                    } else if (v instanceof Number num) {
+                        sub = String.valueOf(num);
+                        v = sub;
                     } else {
                         throw new ParseException("sub is no string", 0);
                     }
@@ -95,37 +100,45 @@ final class TokenClaims {
                         List<String> names = (List<String>) list;
                         aud = names;
                         if (names.isEmpty()) {
-                            it.remove();
-                        } else if (names.size() == 1) {
-                            e.setValue(names.get(0));
+                            continue; // left out of the claims, as nimbus did
+                        }
+                        if (names.size() == 1) {
+                            v = names.get(0);
                         }
                     } else {
                         throw new ParseException("aud is no string or array", 0);
                     }
                 }
                 case "exp", "nbf", "iat" -> {
-                    if (!(v instanceof Number n)) {
+                    if (!(v instanceof Number num)) {
                         throw new ParseException(name + " is no number", 0);
                     }
                     // whole seconds (a fraction truncated, a Double past a long clamped), in millis with
                     // long arithmetic, and the claim as those millis in seconds: exactly nimbus' Date round trip
-                    long millis = n.longValue() * 1000L;
-                    e.setValue(millis / 1000);
-                    if (times == null) {
-                        times = new long[3];
+                    long millis = num.longValue() * 1000L;
+                    long seconds = millis / 1000;
+                    if (!(v instanceof Long l) || l != seconds) {
+                        v = seconds;
                     }
-                    int slot = name.equals("exp") ? 0 : name.equals("nbf") ? 1 : 2;
-                    times[slot] = millis;
-                    timesSet |= 1 << slot;
+                    if (name.equals("exp")) {
+                        exp = millis;
+                        timesSet |= 1;
+                    } else if (name.equals("nbf")) {
+                        nbf = millis;
+                        timesSet |= 2;
+                    } else {
+                        iat = millis;
+                        timesSet |= 4;
+                    }
                 }
                 default -> {
                 }
             }
+            entries[kept++] = Map.entry(name, v);
         }
-        return new TokenClaims(json, iss, sub, aud, hasAud,
-                (timesSet & 1) != 0, times == null ? 0 : times[0],
-                (timesSet & 2) != 0, times == null ? 0 : times[1],
-                (timesSet & 4) != 0, times == null ? 0 : times[2]);
+        Map<String, Object> json = Map.ofEntries(kept == n ? entries : Arrays.copyOf(entries, kept));
+        return new TokenClaims(json, iss, sub, aud, hasAud, (timesSet & 1) != 0, exp, (timesSet & 2) != 0, nbf,
+                (timesSet & 4) != 0, iat);
     }
 
     /** Whether the claim is there (not null); an empty {@code aud} list counts as there, as it did. */

@@ -136,6 +136,13 @@ class JwtJsonEdgesTest {
         assertThat(p.roles()).containsExactly("user");
         assertThat(p.claims()).doesNotContainKey("gone");
         assertThat(fixture.upstream.lastRequest().headers().get("x-user-id")).isEqualTo("alice");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            many.append(i == 0 ? "" : ",").append(" s").append(i % 20).append(' ');
+        }
+        p = acceptedAsBefore(claims(",\"scope\":\"" + many + "\",\"roles\":[\"r\",\"r\",\"\",1,\"q\"]"));
+        assertThat(p.scopes()).hasSize(20).contains("s0", "s19");
+        assertThat(p.roles()).containsExactlyInAnyOrder("r", "q");
     }
 
     @Test

@@ -71,6 +71,27 @@ class StrictJsonTest {
     }
 
     @Test
+    void manyMembersAreCheckedForRepeatsToo() throws Exception {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < 100; i++) {
+            sb.append(i == 0 ? "" : ",").append("\"m").append(i).append("\":").append(i);
+        }
+        String distinct = sb + "}";
+        StrictJson.Members members = new StrictJson.Members();
+        assertThat(StrictJson.parseMembers(distinct.getBytes(StandardCharsets.UTF_8), members)).isEqualTo(100);
+        assertThat(members.names[99]).isEqualTo("m99");
+        assertThat(members.values[99]).isEqualTo(99L);
+        for (String repeat : List.of("m0", "m31", "m32", "m50", "m99")) { // before, at and past the pairwise checks
+            byte[] doc = (sb + ",\"" + repeat + "\":0}").getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> StrictJson.parseMembers(doc, new StrictJson.Members())).as(repeat)
+                    .isInstanceOf(ParseException.class);
+        }
+        assertThatThrownBy(() -> StrictJson.parseMembers("{\"a\":1,\"a\":null}".getBytes(StandardCharsets.UTF_8),
+                new StrictJson.Members())).isInstanceOf(ParseException.class);
+        assertThat(parse(distinct)).hasSize(100);
+    }
+
+    @Test
     void escapesAndSurrogates() throws Exception {
         refused("{\"a\":\"\\x\"}");
         refused("{\"a\":\"\\U0041\"}");
