@@ -1,7 +1,6 @@
 package io.portcullis.gateway.jwt;
 
-import com.nimbusds.jwt.JWTClaimsSet;
-import java.util.Date;
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -18,31 +17,28 @@ final class ClaimChecks {
     }
 
     /** Null when the claims pass every check at {@code now} (epoch millis), else the first they fail. */
-    static Refusal refusal(JWTClaimsSet claims, IssuerRule rule, boolean requireExp, long skewMillis, long now) {
-        Date exp = claims.getExpirationTime();
-        if (exp == null && requireExp) {
+    static Refusal refusal(TokenClaims claims, IssuerRule rule, boolean requireExp, long skewMillis, long now) {
+        if (!claims.hasExpiry && requireExp) {
             return new Refusal(Rejection.NO_EXPIRY, "");
         }
-        if (exp != null && now >= exp.getTime() + skewMillis) {
-            return new Refusal(Rejection.EXPIRED, "at " + exp.toInstant());
+        if (claims.hasExpiry && now >= claims.expiryMillis + skewMillis) {
+            return new Refusal(Rejection.EXPIRED, "at " + Instant.ofEpochMilli(claims.expiryMillis));
         }
-        Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && now + skewMillis < nbf.getTime()) {
-            return new Refusal(Rejection.NOT_YET_VALID, "before " + nbf.toInstant());
+        if (claims.hasNotBefore && now + skewMillis < claims.notBeforeMillis) {
+            return new Refusal(Rejection.NOT_YET_VALID, "before " + Instant.ofEpochMilli(claims.notBeforeMillis));
         }
-        Date iat = claims.getIssueTime();
-        if (iat != null && iat.getTime() > now + skewMillis) {
-            return new Refusal(Rejection.ISSUED_IN_FUTURE, "at " + iat.toInstant());
+        if (claims.hasIssuedAt && claims.issuedAtMillis > now + skewMillis) {
+            return new Refusal(Rejection.ISSUED_IN_FUTURE, "at " + Instant.ofEpochMilli(claims.issuedAtMillis));
         }
-        if (!rule.audiences().isEmpty() && !anyOf(rule.audiences(), claims.getAudience())) {
-            return new Refusal(Rejection.AUDIENCE, String.valueOf(claims.getAudience()));
+        if (!rule.audiences().isEmpty() && !anyOf(rule.audiences(), claims.audience)) {
+            return new Refusal(Rejection.AUDIENCE, String.valueOf(claims.audience));
         }
         for (String required : rule.requiredClaims()) {
-            if (claims.getClaim(required) == null) {
+            if (!claims.has(required)) {
                 return new Refusal(Rejection.MISSING_CLAIM, required);
             }
         }
-        if (claims.getSubject() == null) {
+        if (claims.subject == null) {
             return new Refusal(Rejection.NO_SUBJECT, "");
         }
         return null;

@@ -1,7 +1,8 @@
 package io.portcullis.gateway.jwt;
 
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,12 +29,12 @@ final class ClaimValues {
         return node;
     }
 
-    /** A list claim, or a space- or comma-separated text, as a set of names. */
+    /**
+     * A list claim, or a space- or comma-separated text, as a set of names; immutable, so that
+     * {@code Principal} keeps it as it is (its {@code Set.copyOf} of any other set copies it twice).
+     */
     static Set<String> names(Object value) {
-        if (value == null) {
-            return Set.of();
-        }
-        Set<String> out = new LinkedHashSet<>();
+        Names out = new Names();
         if (value instanceof Collection<?> c) {
             for (Object o : c) {
                 if (o instanceof String s && !s.isEmpty()) {
@@ -52,7 +53,40 @@ final class ClaimValues {
                 }
             }
         }
-        return out;
+        return out.set();
+    }
+
+    /** Distinct names: a few compared pairwise, more in a hash set (a token may list thousands). */
+    private static final class Names {
+        private static final int FEW = 8;
+        private final String[] few = new String[FEW];
+        private int n;
+        private Set<String> many;
+
+        void add(String s) {
+            if (many != null) {
+                many.add(s);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                if (few[i].equals(s)) {
+                    return;
+                }
+            }
+            if (n == FEW) {
+                many = new HashSet<>(Arrays.asList(few));
+                many.add(s);
+                return;
+            }
+            few[n++] = s;
+        }
+
+        Set<String> set() {
+            if (many != null) {
+                return Set.copyOf(many);
+            }
+            return n == 0 ? Set.of() : Set.of(Arrays.copyOf(few, n));
+        }
     }
 
     /**

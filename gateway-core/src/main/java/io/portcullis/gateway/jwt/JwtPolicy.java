@@ -1,12 +1,7 @@
 package io.portcullis.gateway.jwt;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.nimbusds.jose.Header;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWT;
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.Counter;
@@ -18,11 +13,12 @@ import io.portcullis.gateway.policy.Decision;
 import io.portcullis.gateway.policy.Policy;
 import io.portcullis.gateway.policy.Principal;
 import io.portcullis.gateway.policy.RequestContext;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.Date;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
@@ -150,45 +146,46 @@ final class JwtPolicy implements Policy {
         if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
             return notCompactJws(ctx, token); // alg none without a signature part, JWE, or no JWT at all
         }
-        // the JDK's Base64 (strict, and far quicker than nimbus' lenient codec), then nimbus' JSON and header rules
+        // the JDK's Base64 (strict, and far quicker than nimbus' lenient codec), then our strict JSON
+        // (StrictJson: RFC 8259, no repeated names, typed as nimbus typed it) and nimbus' header rules
         Base64.Decoder base64 = Base64.getUrlDecoder();
-        JWSHeader header;
+        // the token's bytes, decoded part by part in place: a cache key holds them already; otherwise
+        // ISO-8859-1 (one byte per character; anything above U+00FF becomes '?', which no part may hold)
+        byte[] ascii = key != null ? key.bytes() : token.getBytes(StandardCharsets.ISO_8859_1);
+        TokenHeader header;
         try {
-            String headerPart = token.substring(0, dot1);
-            String json = new String(base64.decode(headerPart), StandardCharsets.UTF_8);
-            header = JWSHeader.parse(JSONObjectUtils.parse(json, Header.MAX_HEADER_STRING_LENGTH), new Base64URL(headerPart));
+            header = TokenHeader.parse(decode(base64, ascii, 0, dot1), token, dot1);
         } catch (ParseException | RuntimeException e) {
             return notCompactJws(ctx, token); // alg none, a JWE header, or not a header at all
         }
-        JWTClaimsSet claims;
+        TokenClaims claims;
         byte[] signature;
         try {
-            claims = JWTClaimsSet.parse(new String(base64.decode(token.substring(dot1 + 1, dot2)), StandardCharsets.UTF_8));
-            signature = base64.decode(token.substring(dot2 + 1));
+            claims = TokenClaims.parse(decode(base64, ascii, dot1 + 1, dot2));
+            signature = decode(base64, ascii, dot2 + 1, token.length());
         } catch (ParseException | RuntimeException e) {
             return invalid(ctx, Rejection.MALFORMED, e.getMessage());
         }
-        if (header.getJWKURL() != null || header.getX509CertURL() != null || header.getJWK() != null
-                || header.getX509CertChain() != null) {
+        if (header.keyHint()) {
             return invalid(ctx, Rejection.FORBIDDEN_HEADER, "");
         }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            return invalid(ctx, Rejection.CRITICAL_HEADER, String.valueOf(header.getCriticalParams()));
+        if (header.critical() != null && !header.critical().isEmpty()) {
+            return invalid(ctx, Rejection.CRITICAL_HEADER, String.valueOf(header.critical()));
         }
-        if (!header.isBase64URLEncodePayload()) {
+        if (!header.b64()) {
             // RFC 7797 unencoded payloads must be listed in crit, which is refused above; never without
             return invalid(ctx, Rejection.CRITICAL_HEADER, "b64");
         }
-        String iss = claims.getIssuer();
+        String iss = claims.issuer;
         IssuerRule rule = iss == null ? null : s.issuers().get(iss);
         if (rule == null) {
             return invalid(ctx, Rejection.UNKNOWN_ISSUER, String.valueOf(iss));
         }
-        if (!rule.algorithms().contains(header.getAlgorithm())) {
-            return invalid(ctx, Rejection.ALGORITHM, header.getAlgorithm().getName());
+        if (!rule.algorithms().contains(header.alg())) {
+            return invalid(ctx, Rejection.ALGORITHM, header.alg().getName());
         }
         KeySet keys = rule.keys().current();
-        String kid = header.getKeyID();
+        String kid = header.kid();
         if (keys == null || (kid != null && !keys.hasKid(kid))) {
             // no key set yet, or key rotation: wait for a fetch (single-flight, rate-limited), never on the event loop
             CompletableFuture<KeySet> refresh = mayRefresh ? rule.keys().refresh() : null;
@@ -200,16 +197,16 @@ final class JwtPolicy implements Policy {
                 return Decision.respond(503, "the keys to check access tokens are unavailable, try again later", unavailable);
             }
         }
-        List<VerificationKey> candidates = keys.candidates(kid, header.getAlgorithm());
+        List<VerificationKey> candidates = keys.candidates(kid, header.alg());
         if (candidates.isEmpty()) {
             return invalid(ctx, Rejection.UNKNOWN_KEY, "kid " + kid);
         }
         // the signing input is the token up to its second dot, as ASCII (both parts decoded as strict
-        // base64url above, so nothing else is in there); a cache key already holds those bytes
-        byte[] signingInput = key != null ? key.bytes() : token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
+        // base64url above, so nothing else is in there)
+        byte[] signingInput = ascii;
         VerificationKey signer = null;
         for (VerificationKey k : candidates) {
-            if (k.verify(header.getAlgorithm(), signingInput, dot2, signature)) {
+            if (k.verify(header.alg(), signingInput, dot2, signature)) {
                 signer = k;
                 break;
             }
@@ -222,13 +219,21 @@ final class JwtPolicy implements Policy {
         if (refusal != null) {
             return invalid(ctx, refusal.reason(), refusal.detail());
         }
-        Date exp = claims.getExpirationTime();
-        VerifiedToken v = verifiedToken(claims, exp, now, signer);
+        VerifiedToken v = verifiedToken(claims, signer);
         if (key != null) {
             cache.put(key, v);
         }
         verified.increment();
         return admit(ctx, v);
+    }
+
+    /** {@code ascii[from, to)} decoded as strict base64url, without copying the text out first. */
+    private static byte[] decode(Base64.Decoder base64, byte[] ascii, int from, int to) {
+        ByteBuffer out = base64.decode(ByteBuffer.wrap(ascii, from, to - from));
+        byte[] array = out.array();
+        int start = out.arrayOffset() + out.position();
+        int end = out.arrayOffset() + out.limit();
+        return start == 0 && end == array.length ? array : Arrays.copyOfRange(array, start, end);
     }
 
     /** Why a token that is no three-part JWS with a JWS header is refused: unsigned (none, JWE) or malformed. */
@@ -244,17 +249,17 @@ final class JwtPolicy implements Policy {
         }
     }
 
-    private VerifiedToken verifiedToken(JWTClaimsSet claims, Date exp, long now, VerificationKey signer) {
-        Map<String, Object> json = claims.toJSONObject();
+    private VerifiedToken verifiedToken(TokenClaims claims, VerificationKey signer) {
+        Map<String, Object> json = claims.json;
         Set<String> scopes = ClaimValues.names(json.containsKey("scope") ? json.get("scope") : json.get("scp"));
         Set<String> roles = ClaimValues.names(ClaimValues.at(json, s.rolesClaim()));
-        Principal principal = new Principal(claims.getSubject(), json, scopes, roles, "jwt");
+        Principal principal = new Principal(claims.subject, json, scopes, roles, "jwt");
         String[] values = new String[s.headerClaims().length];
         for (int i = 0; i < values.length; i++) {
             values[i] = ClaimValues.headerValue(ClaimValues.at(json, s.headerClaims()[i]));
         }
         boolean authorized = satisfies(s.scopes(), scopes, s.allScopes()) && satisfies(s.roles(), roles, s.allRoles());
-        long validUntil = exp == null ? Long.MAX_VALUE : exp.getTime();
+        long validUntil = claims.hasExpiry ? claims.expiryMillis : Long.MAX_VALUE;
         return new VerifiedToken(principal, validUntil, signer.thumbprint, values, authorized);
     }
 
