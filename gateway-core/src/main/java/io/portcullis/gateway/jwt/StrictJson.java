@@ -3,10 +3,13 @@ package io.portcullis.gateway.jwt;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A strict JSON (RFC 8259) reader for the two documents an uncached token check reads, the JWS
@@ -84,7 +87,7 @@ final class StrictJson {
         String[] names = new String[16];
         Object[] values = new Object[16];
         private int[] hashes = new int[16];
-        private java.util.Set<String> seen; // past SMALL members: a set rather than pairwise checks
+        private Set<String> seen; // past SMALL members: a set rather than pairwise checks
 
         private static final int SMALL = 32;
 
@@ -101,14 +104,14 @@ final class StrictJson {
                     }
                 }
                 if (n == SMALL) {
-                    seen = new java.util.HashSet<>(java.util.Arrays.asList(names).subList(0, n));
+                    seen = new HashSet<>(Arrays.asList(names).subList(0, n));
                     seen.add(name);
                 }
             }
             if (n == names.length) {
-                names = java.util.Arrays.copyOf(names, n * 2);
-                values = java.util.Arrays.copyOf(values, n * 2);
-                hashes = java.util.Arrays.copyOf(hashes, n * 2);
+                names = Arrays.copyOf(names, n * 2);
+                values = Arrays.copyOf(values, n * 2);
+                hashes = Arrays.copyOf(hashes, n * 2);
             }
             names[n] = name;
             values[n] = value;
