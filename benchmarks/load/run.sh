@@ -13,7 +13,7 @@
 # Per target and case: requests/s, p50/p99 latency, server CPU microseconds per request (CPU time of
 # the proxy's processes / requests: the figure that survives a noisy machine; JIT compiler threads
 # included, their share shown as jit_pct), RSS after the case, and Portcullis/nginx ratios from the
-# same run; RSS at idle too, 10 s after start and 10 s after the last case (rss-idle.tsv). The JVMs
+# same run; RSS at idle too, 10 s after start and 30 s after the last case (rss-idle.tsv). The JVMs
 # are warmed until their JIT settles (under 2 % of their CPU over 10 s, at most 60 s beyond WARMUP).
 # Raw rows, a Markdown table and SVG charts (CPU per
 # request, requests/s, latency: cpu-per-request.svg, requests-per-second.svg, latency.svg) land in
@@ -197,9 +197,10 @@ print(f"{target}\t{case}\t{requests}\t{ok}\t{rps:.0f}\t{p50:.3f}\t{p99:.3f}\t{us
 PY
 }
 
-# idle RSS (a target of its own): 10 s after start with no traffic, and again 10 s after the last case
-idle_rss() { sleep 10; echo "$(( $(rss_kb "$nginx_pid") / 1024 )) $(( $(rss_kb "$gw_pid") / 1024 )) $(( $(rss_kb "$chain_pid") / 1024 ))"; }
-read -r idle_nginx idle_gw idle_chain < <(idle_rss)
+# idle RSS (a target of its own): 10 s after start with no traffic, and again 30 s after the last case
+# (the launcher's periodic G1 cycle returns heap grown under load after 15 s without a collection)
+idle_rss() { sleep "$1"; echo "$(( $(rss_kb "$nginx_pid") / 1024 )) $(( $(rss_kb "$gw_pid") / 1024 )) $(( $(rss_kb "$chain_pid") / 1024 ))"; }
+read -r idle_nginx idle_gw idle_chain < <(idle_rss 10)
 
 echo "warming up the JVMs (${WARMUP} s each)..." >&2
 for port in $GW_PORT $CHAIN_PORT; do
@@ -236,7 +237,7 @@ for c in h1 h2 hs lat1; do
   done
 done
 
-read -r after_nginx after_gw after_chain < <(idle_rss)
+read -r after_nginx after_gw after_chain < <(idle_rss 30)
 printf 'target\tidle_after_start_mb\tidle_after_load_mb\nnginx\t%s\t%s\nportcullis\t%s\t%s\nportcullis-chain\t%s\t%s\n' \
   "$idle_nginx" "$after_nginx" "$idle_gw" "$after_gw" "$idle_chain" "$after_chain" > "$out/rss-idle.tsv"
 
@@ -260,7 +261,7 @@ for case in ['h1', 'h2', 'hs', 'lat1']:
         bad = int(r['requests']) - int(r['ok'])
         print(f"| {case} | {t} | {r['req_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['cpu_us_per_req']} | {r['rss_mb']} | "
               f"{ratio('req_per_s')} | {ratio('cpu_us_per_req')} | {bad} | {r.get('jit_pct', '-')} |")
-print("\n| target | RSS MB idle, 10 s after start | RSS MB idle, 10 s after the last case |")
+print("\n| target | RSS MB idle, 10 s after start | RSS MB idle, 30 s after the last case |")
 print("|---|---|---|")
 for r in csv.DictReader(open(sys.argv[3]), delimiter='\t'):
     print(f"| {r['target']} | {r['idle_after_start_mb']} | {r['idle_after_load_mb']} |")
