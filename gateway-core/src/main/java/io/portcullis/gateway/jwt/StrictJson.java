@@ -74,16 +74,16 @@ final class StrictJson {
             throw p.error("not a JSON object");
         }
         p.pos++;
-        int n = p.members(out);
+        p.members(out);
         p.whitespace();
         if (p.pos != p.end) {
             throw p.error("data after the JSON object");
         }
-        return n;
+        return out.n;
     }
 
     /** Growable parallel arrays of member names and values, see {@link #parseMembers}. */
-    static final class Members {
+    static final class Members implements MemberSink {
         String[] names = new String[16];
         Object[] values = new Object[16];
         private int[] hashes = new int[16];
@@ -91,7 +91,10 @@ final class StrictJson {
 
         private static final int SMALL = 32;
 
-        void add(int n, String name, Object value) throws ParseException {
+        private int n;
+
+        @Override
+        public void add(String name, Object value) throws ParseException {
             int h = name.hashCode();
             if (seen != null) {
                 if (!seen.add(name)) {
@@ -116,38 +119,13 @@ final class StrictJson {
             names[n] = name;
             values[n] = value;
             hashes[n] = h;
+            n++;
         }
     }
 
-    /** The top-level members into {@code out}; like {@link #members(Map)} otherwise. */
-    private int members(Members out) throws ParseException {
-        whitespace();
-        if (peek() == '}') {
-            pos++;
-            return 0;
-        }
-        int n = 0;
-        while (true) {
-            if (next() != '"') {
-                throw error("expected a member name");
-            }
-            String name = name();
-            whitespace();
-            if (next() != ':') {
-                throw error("expected ':'");
-            }
-            whitespace();
-            out.add(n++, name, value()); // refuses a repeated name
-            whitespace();
-            int c = next();
-            if (c == '}') {
-                return n;
-            }
-            if (c != ',') {
-                throw error("expected ',' or '}'");
-            }
-            whitespace();
-        }
+    /** Where {@link #members} puts each member of an object; refuses a repeated name. */
+    interface MemberSink {
+        void add(String name, Object value) throws ParseException;
     }
 
     /** The length of {@code utf8} in UTF-16 code units, as the JSON text would be as a String (bytes unchecked). */
@@ -165,11 +143,11 @@ final class StrictJson {
     }
 
     /** Reads members up to and including the closing brace; {@code pos} is just after the opening one. */
-    private Map<String, Object> members(Map<String, Object> map) throws ParseException {
+    private void members(MemberSink out) throws ParseException {
         whitespace();
         if (peek() == '}') {
             pos++;
-            return map;
+            return;
         }
         while (true) {
             if (next() != '"') {
@@ -181,23 +159,29 @@ final class StrictJson {
                 throw error("expected ':'");
             }
             whitespace();
-            Object value = value();
-            int size = map.size();
-            map.put(name, value);
-            if (map.size() == size) {
-                // RFC 7515 4 and RFC 7519 4: a repeated name is refused, never "last one wins"
-                throw error("member name repeated");
-            }
+            out.add(name, value()); // RFC 7515 4 and RFC 7519 4: a repeated name is refused, never "last one wins"
             whitespace();
             int c = next();
             if (c == '}') {
-                return map;
+                return;
             }
             if (c != ',') {
                 throw error("expected ',' or '}'");
             }
             whitespace();
         }
+    }
+
+    /** The members of an object into {@code map}, refusing a repeated name. */
+    private Map<String, Object> members(Map<String, Object> map) throws ParseException {
+        members((name, value) -> {
+            int size = map.size();
+            map.put(name, value);
+            if (map.size() == size) {
+                throw error("member name repeated");
+            }
+        });
+        return map;
     }
 
     private List<Object> elements() throws ParseException {
