@@ -150,9 +150,8 @@ class ListenerReloadTest {
             assertThat(get(two, "/echo").status()).isEqualTo(200);
             gateway.reload(base().listener(http("a", 0).withConnectionLimits(new ConnectionLimits(2, 0, 64)))
                     .buildConfig());
-            try (RawHttp third = new RawHttp("127.0.0.1", port)) {
-                assertThat(third.readUntilCloseOrQuiet(2000).closed()).as("two are open: the third is over the new limit").isTrue();
-            }
+            assertThat(RawHttp.closedOnArrival("127.0.0.1", port, 2000))
+                    .as("two are open: the third is over the new limit").isTrue();
             assertThat(get(one, "/echo").status()).isEqualTo(200);
         }
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
@@ -30,6 +31,25 @@ public final class RawHttp implements AutoCloseable {
         this.socket.setTcpNoDelay(true);
         this.out = socket.getOutputStream();
         this.in = socket.getInputStream();
+    }
+
+    /**
+     * Opens a connection and reports whether the server closed it without a request: by FIN or
+     * RST within {@code quietMillis}. A refusal is an RST right after accept, which on loopback can
+     * already fail the connect itself, so that counts as closed too.
+     */
+    public static boolean closedOnArrival(String host, int port, int quietMillis) throws IOException {
+        Socket socket;
+        try {
+            socket = new Socket(host, port);
+        } catch (SocketException reset) {
+            return true;
+        }
+        try (RawHttp raw = new RawHttp(socket)) {
+            return raw.readUntilCloseOrQuiet(quietMillis).closed();
+        } catch (SocketException reset) {
+            return true;
+        }
     }
 
     public RawHttp send(String text) throws IOException {
