@@ -206,11 +206,17 @@ public final class Gateway implements AutoCloseable {
     public static Gateway create(GatewayConfig config, MeterRegistry registry, List<PolicyProvider> policyProviders,
                                  AcmeChallenges acme) {
         return new Gateway(Objects.requireNonNull(config, "config"), registry == null ? new CompositeMeterRegistry() : registry,
-                Objects.requireNonNull(acme, "acme"), Transport.best(), Objects.requireNonNull(policyProviders, "policyProviders"));
+                Objects.requireNonNull(acme, "acme"), Transport.of(config.transport()),
+                Objects.requireNonNull(policyProviders, "policyProviders"));
     }
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** The transport the event loops run on: io_uring, epoll or nio. */
+    String transportName() {
+        return transport.name();
     }
 
     /**
@@ -252,7 +258,7 @@ public final class Gateway implements AutoCloseable {
      *
      * <p>Everything is checked first (policies compiled, certificates read, new ports bound): if
      * anything fails, a {@link ConfigException} names the field and the running configuration stays
-     * untouched. Only {@code ioThreads} needs a restart. Call it from any thread but an event loop: it
+     * untouched. Only {@code ioThreads} and {@code transport} need a restart. Call it from any thread but an event loop: it
      * waits until every loop has switched.
      */
     public synchronized void reload(GatewayConfig next) {
@@ -263,6 +269,8 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig now = config;
         ConfigException.check(now.ioThreads() == next.ioThreads(), "ioThreads",
                 "changed (from " + now.ioThreads() + " to " + next.ioThreads() + "); event-loop threads need a restart");
+        ConfigException.check(now.transport() == next.transport(), "transport",
+                "changed (from " + now.transport() + " to " + next.transport() + "); the event loops need a restart");
         ListenerSockets.Plan sockets = listeners.plan(next.listeners());
         // the new policies get resources of their own: a failed reload closes only those, a good one
         // retires the old ones once no request that started before it can still be running
@@ -391,7 +399,7 @@ public final class Gateway implements AutoCloseable {
         private MeterRegistry meterRegistry;
         private AcmeChallenges acme = AcmeChallenges.NONE;
         private final List<PolicyProvider> policyProviders = new ArrayList<>();
-        private boolean nio;
+        private IoTransport transport = IoTransport.AUTO;
         private final List<PolicySpec> policies = new ArrayList<>();
         private final List<ClusterConfig> clusters = new ArrayList<>();
         private CompressionConfig compression = CompressionConfig.disabled();
@@ -407,6 +415,7 @@ public final class Gateway implements AutoCloseable {
             timeouts = c.timeouts();
             trustedProxies.addAll(c.trustedProxies());
             ioThreads = c.ioThreads();
+            transport = c.transport();
             healthPath = c.healthPath();
             trustIncomingRequestId = c.trustIncomingRequestId();
             policies.addAll(c.policies());
@@ -434,18 +443,23 @@ public final class Gateway implements AutoCloseable {
         public Builder acmeChallenges(AcmeChallenges v) { acme = Objects.requireNonNull(v, "acme"); return this; }
         /** A policy type supplied in code, besides those found by {@link java.util.ServiceLoader}. */
         public Builder policyProvider(PolicyProvider v) { policyProviders.add(Objects.requireNonNull(v, "policyProvider")); return this; }
-        /** Forces the NIO transport even where native epoll is available (tests, diagnostics). */
-        public Builder nioTransport(boolean v) { nio = v; return this; }
+        /** The socket I/O layer; {@link IoTransport#AUTO} by default. */
+        public Builder transport(IoTransport v) { transport = Objects.requireNonNull(v, "transport"); return this; }
+        /** Forces the NIO transport even where a native one is available (tests, diagnostics). */
+        public Builder nioTransport(boolean v) {
+            transport = v ? IoTransport.NIO : transport == IoTransport.NIO ? IoTransport.AUTO : transport;
+            return this;
+        }
 
         public GatewayConfig buildConfig() {
             return new GatewayConfig(listeners, routes, limits, timeouts, trustedProxies, ioThreads, healthPath,
-                    trustIncomingRequestId, policies, clusters, compression);
+                    trustIncomingRequestId, policies, clusters, compression, transport);
         }
 
         public Gateway build() {
             GatewayConfig c = buildConfig();
             return new Gateway(c, meterRegistry == null ? new CompositeMeterRegistry() : meterRegistry, acme,
-                    nio ? Transport.nio() : Transport.best(), policyProviders);
+                    Transport.of(c.transport()), policyProviders);
         }
     }
 }

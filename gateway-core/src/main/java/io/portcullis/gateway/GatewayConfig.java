@@ -26,6 +26,7 @@ import java.util.Set;
  *                               that see responses made when no route matched (404)
  * @param clusters               named groups of upstream endpoints that routes refer to by name
  * @param compression            response compression for routes that set none; off by default
+ * @param transport              the socket I/O layer; {@link IoTransport#AUTO} (null) picks the best available
  */
 public record GatewayConfig(
         List<ListenerConfig> listeners,
@@ -38,14 +39,23 @@ public record GatewayConfig(
         boolean trustIncomingRequestId,
         List<PolicySpec> policies,
         List<ClusterConfig> clusters,
-        CompressionConfig compression) {
+        CompressionConfig compression,
+        IoTransport transport) {
 
     /** Without clusters or compression. */
     public GatewayConfig(List<ListenerConfig> listeners, List<RouteConfig> routes, Limits limits, Timeouts timeouts,
                          List<String> trustedProxies, int ioThreads, String healthPath, boolean trustIncomingRequestId,
                          List<PolicySpec> policies) {
         this(listeners, routes, limits, timeouts, trustedProxies, ioThreads, healthPath, trustIncomingRequestId,
-                policies, null, null);
+                policies, null, null, null);
+    }
+
+    /** With the transport picked automatically. */
+    public GatewayConfig(List<ListenerConfig> listeners, List<RouteConfig> routes, Limits limits, Timeouts timeouts,
+                         List<String> trustedProxies, int ioThreads, String healthPath, boolean trustIncomingRequestId,
+                         List<PolicySpec> policies, List<ClusterConfig> clusters, CompressionConfig compression) {
+        this(listeners, routes, limits, timeouts, trustedProxies, ioThreads, healthPath, trustIncomingRequestId,
+                policies, clusters, compression, null);
     }
 
     public GatewayConfig {
@@ -93,6 +103,7 @@ public record GatewayConfig(
         }
         policies = List.copyOf(policies == null ? List.of() : policies);
         compression = compression == null ? CompressionConfig.disabled() : compression;
+        transport = transport == null ? IoTransport.AUTO : transport;
         check(ioThreads >= 0, "ioThreads", ioThreads + " (expected: >= 0; 0 = one per core)");
         check(healthPath == null || (healthPath.startsWith("/") && !healthPath.contains("?")), "healthPath",
                 "'" + healthPath + "' (expected: a path starting with /, or none)");

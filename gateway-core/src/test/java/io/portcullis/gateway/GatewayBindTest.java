@@ -10,10 +10,10 @@ class GatewayBindTest {
     @Test
     void aPortInUse_failsTheStartWithTheListenersName() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            for (boolean nio : new boolean[] {false, true}) { // native epoll where available, then NIO
-                Gateway g = Gateway.builder().nioTransport(nio)
+            for (IoTransport t : new IoTransport[] {IoTransport.IO_URING, IoTransport.EPOLL, IoTransport.NIO}) {
+                Gateway g = Gateway.builder().transport(t)
                         .listener(ListenerConfig.http(taken.getLocalPort()).named("busy").bind("127.0.0.1")).build();
-                assertThatThrownBy(g::start).as("nio=%s", nio).isInstanceOf(IllegalStateException.class)
+                assertThatThrownBy(g::start).as("%s", t).isInstanceOf(IllegalStateException.class)
                         .hasMessageStartingWith("listener 'busy' cannot bind 127.0.0.1:" + taken.getLocalPort());
                 assertThat(g.isRunning()).isFalse();
             }

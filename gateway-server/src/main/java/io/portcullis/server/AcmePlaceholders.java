@@ -49,7 +49,7 @@ final class AcmePlaceholders {
                     l.connectionLimits(), l.ipRules()));
         }
         return new GatewayConfig(listeners, g.routes(), g.limits(), g.timeouts(), g.trustedProxies(), g.ioThreads(),
-                g.healthPath(), g.trustIncomingRequestId(), g.policies(), g.clusters(), g.compression());
+                g.healthPath(), g.trustIncomingRequestId(), g.policies(), g.clusters(), g.compression(), g.transport());
     }
 
     static void delete(Path scratch) {

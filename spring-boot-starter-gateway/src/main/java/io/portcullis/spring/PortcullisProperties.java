@@ -1,5 +1,6 @@
 package io.portcullis.spring;
 
+import io.portcullis.gateway.IoTransport;
 import io.portcullis.gateway.ListenerConfig;
 import io.portcullis.gateway.ClusterConfig;
 import io.portcullis.gateway.LoadBalancing;
@@ -81,6 +82,9 @@ public class PortcullisProperties {
     /** Event-loop threads; 0 = one per core. */
     private int ioThreads;
 
+    /** Socket I/O layer: auto (io-uring, else epoll, else nio), io-uring, epoll or nio. */
+    private IoTransport transport = IoTransport.AUTO;
+
     /** Path the gateway answers itself on every listener (200, 503 while draining); empty disables it. */
     private String healthPath = "/healthz";
 
@@ -111,6 +115,8 @@ public class PortcullisProperties {
     public void setTrustedProxies(List<String> trustedProxies) { this.trustedProxies = trustedProxies; }
     public int getIoThreads() { return ioThreads; }
     public void setIoThreads(int ioThreads) { this.ioThreads = ioThreads; }
+    public IoTransport getTransport() { return transport; }
+    public void setTransport(IoTransport transport) { this.transport = transport; }
     public String getHealthPath() { return healthPath; }
     public void setHealthPath(String healthPath) { this.healthPath = healthPath; }
     public boolean isTrustIncomingRequestId() { return trustIncomingRequestId; }

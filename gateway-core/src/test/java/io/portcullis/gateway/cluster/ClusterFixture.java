@@ -42,7 +42,7 @@ final class ClusterFixture implements AutoCloseable {
     GatewayConfig withCluster(ClusterConfig cluster) {
         GatewayConfig c = gateway.config();
         return new GatewayConfig(c.listeners(), c.routes(), c.limits(), c.timeouts(), c.trustedProxies(), c.ioThreads(),
-                c.healthPath(), c.trustIncomingRequestId(), c.policies(), java.util.List.of(cluster), c.compression());
+                c.healthPath(), c.trustIncomingRequestId(), c.policies(), java.util.List.of(cluster), c.compression(), c.transport());
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {

@@ -3,6 +3,7 @@ package io.portcullis.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.gateway.IoTransport;
 import io.portcullis.gateway.ClusterConfig;
 import io.portcullis.gateway.EndpointConfig;
 import io.portcullis.gateway.ListenerConfig;
@@ -293,6 +294,17 @@ class YamlConfigTest {
                 .contains("listeners[0].mode: 'htps' (expected: one of https, http, redirect); did you mean 'https'?");
         assertThat(error("listeners: [{port: 1}]\n").getMessage())
                 .contains("listeners[0].mode: missing (expected: https with tls, http, or redirect with httpsPort)");
+    }
+
+    @Test
+    void transport_isAutoByDefault_namedInKebabCase_andATypoIsNamedWithItsPosition() {
+        String listener = "listeners: [{port: 1, mode: http}]\n";
+        assertThat(load(listener).gateway().transport()).isEqualTo(IoTransport.AUTO);
+        assertThat(load(listener + "transport: io-uring\n").gateway().transport()).isEqualTo(IoTransport.IO_URING);
+        assertThat(load(listener + "transport: epoll\n").gateway().transport()).isEqualTo(IoTransport.EPOLL);
+        assertThat(load(listener + "transport: nio\n").gateway().transport()).isEqualTo(IoTransport.NIO);
+        assertThat(error(listener + "transport: iouring\n").getMessage())
+                .startsWith("test.yaml:2:12: transport: 'iouring' (expected: one of auto, io-uring, epoll, nio); did you mean 'io-uring'?");
     }
 
     @Test

@@ -82,6 +82,9 @@ public final class GatewayConfigMapper {
             }
             b.trustedProxies(p.getTrustedProxies().toArray(String[]::new));
             b.ioThreads(p.getIoThreads());
+            if (p.getTransport() != null) {
+                b.transport(p.getTransport());
+            }
             b.healthPath(p.getHealthPath() == null || p.getHealthPath().isEmpty() ? null : p.getHealthPath());
             b.trustIncomingRequestId(p.isTrustIncomingRequestId());
             for (GatewayConfigCustomizer c : customizers) {

@@ -1,6 +1,7 @@
 package io.portcullis.gateway.internal.netty;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -51,7 +53,18 @@ public final class GatewayRuntime {
     /** A client connection that can be asked to wind down (HTTP/1.1: close when idle; HTTP/2: GOAWAY). */
     interface Drainable {
         void drain();
+
+        /**
+         * Closes the connection now, and whatever else it holds open (a tunnel's upstream); the
+         * future completes when all of it is closed.
+         */
+        default ChannelFuture closeNow(Channel ch) {
+            return ch.close();
+        }
     }
+
+    /** How long {@link #closeAll()} waits for the connections it closes. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Transport transport;
     private final EventLoopGroup workers;
@@ -359,11 +372,19 @@ public final class GatewayRuntime {
             checkers.values().forEach(ActiveHealthChecker::stop);
             checkers.clear();
         }
-        for (Channel ch : connections.keySet()) {
-            ch.close();
-        }
+        List<ChannelFuture> closing = new ArrayList<>();
+        connections.forEach((ch, d) -> closing.add(d.closeNow(ch)));
         for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
             e.getKey().execute(e.getValue()::closeAll);
+        }
+        // The event loops stop next: let these closes reach the sockets first. With io_uring a
+        // close is itself a submission that the loop must still complete.
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        for (ChannelFuture f : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
         }
         resolverGroup.close();
     }

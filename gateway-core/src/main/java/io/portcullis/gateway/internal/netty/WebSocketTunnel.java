@@ -3,12 +3,15 @@ package io.portcullis.gateway.internal.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.PromiseCombiner;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,6 +117,19 @@ final class WebSocketTunnel implements GatewayRuntime.Drainable {
     @Override
     public void drain() {
         // nothing to do politely: the gateway closes the tunnel when the drain timeout ends
+    }
+
+    @Override
+    public ChannelFuture closeNow(Channel ch) {
+        // both sides at once: no flush is waited for, the drain time is over
+        ChannelPromise both = client.newPromise();
+        PromiseCombiner all = new PromiseCombiner(client.eventLoop());
+        client.eventLoop().execute(() -> {
+            all.add(client.close());
+            all.add(upstream.close());
+            all.finish(both);
+        });
+        return both;
     }
 
     private void armIdle(long delayNanos) {

@@ -21,6 +21,7 @@ import io.portcullis.gateway.CompressionConfig;
 import io.portcullis.gateway.ConfigException;
 import io.portcullis.gateway.ConnectionLimits;
 import io.portcullis.gateway.Gateway;
+import io.portcullis.gateway.IoTransport;
 import io.portcullis.gateway.IpRules;
 import io.portcullis.gateway.Limits;
 import io.portcullis.gateway.ListenerConfig;
@@ -604,6 +605,8 @@ public final class ConfigModel {
         var trusted = t.field("trustedProxies", listOf(text("a CIDR such as 10.0.0.0/8")),
                 "CIDRs whose X-Forwarded-*/Forwarded headers are believed");
         var io = t.field("ioThreads", integer(0, 1024), "event-loop threads; 0 = one per core", 0);
+        var transport = t.field("transport", enumOf(IoTransport.class),
+                "socket I/O layer: auto (io-uring, else epoll, else nio) or one of them; a restart applies a change", "auto");
         var health = t.field("healthPath", healthPath(), "path answered by the gateway on every listener; null disables", "/healthz");
         var requestId = t.field("trustIncomingRequestId", bool(), "keep a well-formed incoming X-Request-Id", true);
         var policies = t.field("policies", listOf(policy()), "gateway-wide policies: before every route's, and on 404s");
@@ -642,6 +645,7 @@ public final class ConfigModel {
             }
             b.trustedProxies(v.get(trusted, List.<String>of()).toArray(String[]::new))
                     .ioThreads(v.get(io, 0))
+                    .transport(v.get(transport, IoTransport.AUTO))
                     .healthPath(v.has(health) ? v.get(health) : "/healthz")
                     .trustIncomingRequestId(v.get(requestId, true));
             return new ServerConfig(b.buildConfig(), v.get(admin), null, Set.of(), acme);
