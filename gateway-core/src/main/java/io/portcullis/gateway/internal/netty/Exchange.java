@@ -305,7 +305,7 @@ final class Exchange implements RequestContext {
         if (attempts.preserveHost() && authority != null) {
             out.set(HttpHeaderNames.HOST, authority); // otherwise the endpoint's, set per attempt in sendTo
         }
-        ForwardedHeaders.Result fw = ForwardedHeaders.compute(in, client.peer, client.scheme, authority,
+        ForwardedHeaders.Result fw = ForwardedHeaders.compute(in, client.connection, client.scheme, authority,
                 rt.trustedProxies());
         clientAddress = fw.client();
         out.set(HeaderRules.X_FORWARDED_FOR, fw.xForwardedFor());
@@ -928,7 +928,7 @@ final class Exchange implements RequestContext {
     @Override
     public InetAddress clientAddress() {
         if (clientAddress == client.peer && head != null && !rt.trustedProxies().isEmpty()) {
-            clientAddress = ForwardedHeaders.compute(request.headers(), client.peer, client.scheme, head.authority(),
+            clientAddress = ForwardedHeaders.compute(request.headers(), client.connection, client.scheme, head.authority(),
                     rt.trustedProxies()).client();
         }
         return clientAddress;

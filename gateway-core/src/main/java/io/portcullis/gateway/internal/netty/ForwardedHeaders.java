@@ -22,10 +22,11 @@ final class ForwardedHeaders {
                   InetAddress client, boolean peerTrusted) {
     }
 
-    static Result compute(HttpHeaders in, InetAddress peer, String scheme, String authority, CidrSet trusted) {
-        String peerText = peer.getHostAddress();
+    static Result compute(HttpHeaders in, ClientConnection connection, String scheme, String authority, CidrSet trusted) {
+        InetAddress peer = connection.peer();
+        String peerText = connection.peerText();
         boolean peerTrusted = !trusted.isEmpty() && trusted.contains(peer);
-        String element = forwardedElement(peer, scheme, authority);
+        String element = connection.forwardedElement(scheme, authority);
         if (!peerTrusted) {
             return new Result(peerText, scheme, authority, element, peer, false);
         }
@@ -75,12 +76,12 @@ final class ForwardedHeaders {
         return v.isEmpty() || !HeaderRules.validValue(v) ? null : v;
     }
 
-    static String forwardedElement(InetAddress peer, String scheme, String authority) {
+    static String forwardedElement(InetAddress peer, String peerText, String scheme, String authority) {
         StringBuilder sb = new StringBuilder(64).append("for=");
         if (peer instanceof Inet6Address) {
-            sb.append("\"[").append(peer.getHostAddress()).append("]\"");
+            sb.append("\"[").append(peerText).append("]\"");
         } else {
-            sb.append(peer.getHostAddress());
+            sb.append(peerText);
         }
         sb.append(";proto=").append(scheme);
         if (authority != null && !authority.isEmpty()) {

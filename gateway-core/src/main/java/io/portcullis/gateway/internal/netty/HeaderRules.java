@@ -137,6 +137,43 @@ final class HeaderRules {
                 || startsWithIgnoreCase(name, "proxy-");
     }
 
+    private static final String[] NO_OPTIONS = {};
+
+    /**
+     * The tokens of the {@code Connection} header values other than {@code keep-alive} (a hop-by-hop
+     * name anyway): the header names a copy must drop. Most messages carry none or only
+     * {@code keep-alive}, and then nothing is allocated.
+     */
+    static String[] connectionOptions(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return NO_OPTIONS;
+        }
+        java.util.List<String> options = null;
+        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            int start = 0;
+            for (int i = 0; i <= v.length(); i++) {
+                if (i == v.length() || v.charAt(i) == ',') {
+                    int s = start;
+                    int e = i;
+                    while (s < e && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) {
+                        s++;
+                    }
+                    while (e > s && (v.charAt(e - 1) == ' ' || v.charAt(e - 1) == '\t')) {
+                        e--;
+                    }
+                    if (e > s && !(e - s == KEEP_ALIVE.length() && v.regionMatches(true, s, KEEP_ALIVE.toString(), 0, e - s))) {
+                        if (options == null) {
+                            options = new java.util.ArrayList<>(2);
+                        }
+                        options.add(v.substring(s, e));
+                    }
+                    start = i + 1;
+                }
+            }
+        }
+        return options == null ? NO_OPTIONS : options.toArray(NO_OPTIONS);
+    }
+
     /** Whether {@code name} is one of the tokens of the {@code Connection} header values. */
     static boolean namedByConnection(HttpHeaders headers, CharSequence name) {
         for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
@@ -182,7 +219,7 @@ final class HeaderRules {
      * {@code Connection}, and every name in {@code skip} (fields the proxy sets itself).
      */
     static void copyEndToEnd(HttpHeaders from, HttpHeaders to, AsciiString... skip) {
-        boolean hasConnection = from.contains(HttpHeaderNames.CONNECTION);
+        String[] connectionNamed = connectionOptions(from);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
         outer:
         while (it.hasNext()) {
@@ -196,8 +233,10 @@ final class HeaderRules {
                     continue outer;
                 }
             }
-            if (hasConnection && namedByConnection(from, name)) {
-                continue;
+            for (String option : connectionNamed) {
+                if (option.length() == name.length() && AsciiString.contentEqualsIgnoreCase(option, name)) {
+                    continue outer;
+                }
             }
             to.add(name, e.getValue());
         }

@@ -25,6 +25,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
     private final Http1Connection h1; // null on HTTP/2
     ChannelHandlerContext ctx;
     final InetAddress peer;
+    final ClientConnection connection;
     /** The client's verified certificate (mutual TLS), or null. */
     final X509Certificate clientCertificate;
     private Exchange current;
@@ -35,6 +36,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
         this.scheme = scheme;
         this.h2 = h2;
         this.h1 = h1;
+        this.connection = connection;
         this.peer = connection.peer();
         this.clientCertificate = connection.certificate();
     }

@@ -192,7 +192,10 @@ final class UpstreamPool {
                     .setMaxHeaderSize(64 * 1024)
                     .setMaxChunkSize(64 * 1024)));
             p.addLast("encoder", new HttpRequestEncoder());
-            p.addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+            // Reader-idle only: an HTTP/1.1 connection's last act before it idles in the pool is
+            // reading a response, so this is its idle time. Watching writes too would make every
+            // write of every request carry a promise and a listener (IdleStateHandler.write).
+            p.addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("upstream", new UpstreamHandler(UpstreamPool.this, endpoint));
         });
         // one place counts every connection down, whether it failed to connect or closed later
