@@ -174,25 +174,14 @@ final class HeaderRules {
         return options == null ? NO_OPTIONS : options.toArray(NO_OPTIONS);
     }
 
-    /** Whether {@code name} is one of the tokens of the {@code Connection} header values. */
+    /**
+     * Whether {@code name} is one of the tokens of the {@code Connection} header values
+     * ({@code keep-alive} excepted, see {@link #connectionOptions}).
+     */
     static boolean namedByConnection(HttpHeaders headers, CharSequence name) {
-        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            int start = 0;
-            for (int i = 0; i <= v.length(); i++) {
-                if (i == v.length() || v.charAt(i) == ',') {
-                    int s = start;
-                    int e = i;
-                    while (s < e && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) {
-                        s++;
-                    }
-                    while (e > s && (v.charAt(e - 1) == ' ' || v.charAt(e - 1) == '\t')) {
-                        e--;
-                    }
-                    if (e - s == name.length() && v.regionMatches(true, s, name.toString(), 0, e - s)) {
-                        return true;
-                    }
-                    start = i + 1;
-                }
+        for (String option : connectionOptions(headers)) {
+            if (AsciiString.contentEqualsIgnoreCase(option, name)) {
+                return true;
             }
         }
         return false;
