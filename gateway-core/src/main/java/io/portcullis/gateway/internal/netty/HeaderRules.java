@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.util.AsciiString;
 import io.portcullis.gateway.Limits;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -142,13 +144,13 @@ final class HeaderRules {
     /**
      * The tokens of the {@code Connection} header values other than {@code keep-alive} (a hop-by-hop
      * name anyway): the header names a copy must drop. Most messages carry none or only
-     * {@code keep-alive}, and then nothing is allocated.
+     * {@code keep-alive}, and then no array is made: the shared empty one comes back.
      */
     static String[] connectionOptions(HttpHeaders headers) {
         if (!headers.contains(HttpHeaderNames.CONNECTION)) {
             return NO_OPTIONS;
         }
-        java.util.List<String> options = null;
+        List<String> options = null;
         for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
             int start = 0;
             for (int i = 0; i <= v.length(); i++) {
@@ -163,7 +165,7 @@ final class HeaderRules {
                     }
                     if (e > s && !(e - s == KEEP_ALIVE.length() && v.regionMatches(true, s, KEEP_ALIVE.toString(), 0, e - s))) {
                         if (options == null) {
-                            options = new java.util.ArrayList<>(2);
+                            options = new ArrayList<>(2);
                         }
                         options.add(v.substring(s, e));
                     }
