@@ -372,20 +372,31 @@ public final class GatewayRuntime {
             checkers.values().forEach(ActiveHealthChecker::stop);
             checkers.clear();
         }
-        List<ChannelFuture> closing = new ArrayList<>();
+        List<Future<?>> closing = new ArrayList<>();
         connections.forEach((ch, d) -> closing.add(d.closeNow(ch)));
+        List<Future<List<ChannelFuture>>> upstream = new ArrayList<>();
         for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
-            e.getKey().execute(e.getValue()::closeAll);
+            upstream.add(e.getKey().submit(e.getValue()::closeAll));
         }
         // The event loops stop next: let these closes reach the sockets first. With io_uring a
-        // close is itself a submission that the loop must still complete.
+        // close is itself a submission that the loop must still complete; one completed only while
+        // its loop shuts down fails there ("event executor terminated").
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-        for (ChannelFuture f : closing) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+        for (Future<List<ChannelFuture>> f : upstream) {
+            if (awaitUntil(f, deadline) && f.isSuccess()) {
+                closing.addAll(f.getNow());
+            }
+        }
+        for (Future<?> f : closing) {
+            if (!awaitUntil(f, deadline)) {
                 break;
             }
         }
         resolverGroup.close();
+    }
+
+    private static boolean awaitUntil(Future<?> f, long deadline) {
+        long left = deadline - System.nanoTime();
+        return left > 0 && f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
     }
 }

@@ -32,8 +32,11 @@ import io.portcullis.gateway.internal.cluster.Endpoint;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -106,6 +109,8 @@ final class UpstreamPool {
     private final int index;
     private final GatewayRuntime runtime;
     private final Map<Endpoint, Slot> slots = new IdentityHashMap<>();
+    /** Every upstream connection of this loop, idle or busy, until it closes: what {@link #closeAll} closes. */
+    private final Set<Channel> channels = Collections.newSetFromMap(new IdentityHashMap<>());
 
     UpstreamPool(EventLoop loop, int index, GatewayRuntime runtime) {
         this.loop = loop;
@@ -247,7 +252,11 @@ final class UpstreamPool {
                         protocol.accept(p);
                     }
                 });
-        return b.connect(InetSocketAddress.createUnresolved(ep.host(), ep.port()));
+        ChannelFuture cf = b.connect(InetSocketAddress.createUnresolved(ep.host(), ep.port()));
+        Channel ch = cf.channel();
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> channels.remove(ch));
+        return cf;
     }
 
     /** A connection of {@code endpoint} closed: its place may go to a waiting request. */
@@ -553,16 +562,18 @@ final class UpstreamPool {
         }
     }
 
-    /** Closes every idle connection and every HTTP/2 connection once its streams end (shutdown). Runs on the pool's loop. */
-    void closeAll() {
-        for (Slot s : slots.values().toArray(new Slot[0])) {
-            for (Channel ch : s.idle.toArray(new Channel[0])) {
-                ch.close();
-            }
+    /**
+     * Shutdown: closes every upstream connection of this loop, idle or busy (the client side is closed
+     * by then); the futures complete when the sockets are closed. Runs on the pool's loop.
+     */
+    List<ChannelFuture> closeAll() {
+        for (Slot s : slots.values()) {
             s.idle.clear();
-            for (UpstreamH2Connection c : s.h2.toArray(new UpstreamH2Connection[0])) {
-                c.goAway(); // streams in flight finish first
-            }
         }
+        List<ChannelFuture> closing = new ArrayList<>(channels.size());
+        for (Channel ch : channels.toArray(new Channel[0])) {
+            closing.add(ch.close());
+        }
+        return closing;
     }
 }
