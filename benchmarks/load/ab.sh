@@ -9,9 +9,10 @@
 # A and B default to the distribution built from this tree (unpacked to a temporary directory).
 # Settings: ROUNDS (4), DURATION per case and target (15 s), WARMUP per target (90 s, then 20 s of
 # each case), CASES ("h1 h2"; also "hs": a new TLS connection per request), CHAIN=1 for the full
-# policy chain on both variants. Prints one line per round and case: CPU µs per request (CPU time
-# of the proxy's processes / requests) and requests/s for nginx, A and B; then the means, and A and
-# B as a share of nginx and of each other. Raw lines go to benchmarks/results/ab-<UTC time>.txt.
+# policy chain on both variants, CHAIN=B for the chain on B only (A plain, same request: what the
+# chain costs). Prints one line per round and case: CPU µs per request (CPU time of the proxy's
+# processes / requests) and requests/s for nginx, A and B; then the means, and A and B as a share
+# of nginx and of each other. Raw lines go to benchmarks/results/ab-<UTC time>.txt.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-4}; DURATION=${DURATION:-15}; WARMUP=${WARMUP:-90}; CASES=${CASES:-"h1 h2"}
@@ -34,8 +35,11 @@ ports_free $BACKEND_PORT $NGINX_PORT $A_PORT $B_PORT
 start backend 0 nginx -c "$work/backend.conf" -g 'daemon off;'; wait_port $BACKEND_PORT
 start nginx 1 nginx -c "$work/nginx.conf" -g 'daemon off;'; nginx_pid=$started; wait_port $NGINX_PORT
 export PORTCULLIS_ACCESS_LOG=OFF
-gateway_yaml $A_PORT ${CHAIN:+chain} > "$work/a.yaml"
-gateway_yaml $B_PORT ${CHAIN:+chain} > "$work/b.yaml"
+case ${CHAIN:-} in
+  '') chain_a=; chain_b=;; B) chain_a=; chain_b=chain;; *) chain_a=chain; chain_b=chain;;
+esac
+gateway_yaml $A_PORT $chain_a > "$work/a.yaml"
+gateway_yaml $B_PORT $chain_b > "$work/b.yaml"
 JAVA_OPTS="${JOPTS_A:-}" PORTCULLIS_DATA="$work/data-a" PORTCULLIS_LOG_DIR="$work/logs-a" \
   start a 1 "$DIST_A/bin/portcullis" run --config "$work/a.yaml"; a_pid=$started; wait_port $A_PORT
 JAVA_OPTS="${JOPTS_B:-}" PORTCULLIS_DATA="$work/data-b" PORTCULLIS_LOG_DIR="$work/logs-b" \

@@ -1,12 +1,12 @@
 package io.portcullis.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.internal.cache.LoopCaches;
 import io.portcullis.gateway.policy.Decision;
 import io.portcullis.gateway.policy.Policy;
 import io.portcullis.gateway.policy.PolicyProvider;
@@ -93,7 +93,7 @@ public final class ApiKeyProvider implements PolicyProvider {
         }
         MeterRegistry meters = context.meterRegistry();
         return new ApiKeyPolicy(header, Map.copyOf(byId), pepper, forward,
-                Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build(),
+                LoopCaches.builder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build(),
                 context.blockingExecutor(), context.clock(),
                 Counter.builder("portcullis.auth.apikey").tag("result", "argon2").register(meters),
                 Counter.builder("portcullis.auth.apikey").tag("result", "cached").register(meters),

@@ -1,10 +1,10 @@
 package io.portcullis.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.internal.cache.LoopCaches;
 import io.portcullis.gateway.policy.Decision;
 import io.portcullis.gateway.policy.Policy;
 import io.portcullis.gateway.policy.PolicyProvider;
@@ -63,7 +63,7 @@ public final class BasicAuthProvider implements PolicyProvider {
                     "'" + name + "' is used twice");
         }
         return new BasicAuth(Map.copyOf(users), forward, context.blockingExecutor(),
-                Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build(),
+                LoopCaches.builder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build(),
                 Decision.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + realm + "\", charset=\"UTF-8\""),
                 Argon2Check.hash("not a real password"));
     }

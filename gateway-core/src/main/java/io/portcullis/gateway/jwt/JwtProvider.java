@@ -1,7 +1,6 @@
 package io.portcullis.gateway.jwt;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
@@ -13,6 +12,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import io.netty.util.AsciiString;
 import io.portcullis.gateway.ConfigException;
+import io.portcullis.gateway.internal.cache.LoopCaches;
 import io.portcullis.gateway.internal.tls.PemFiles;
 import io.portcullis.gateway.policy.Policy;
 import io.portcullis.gateway.policy.PolicyProvider;
@@ -142,7 +142,7 @@ public final class JwtProvider implements PolicyProvider {
         long cacheSize = spec.number("cacheSize", 10_000, 0, 10_000_000);
         Duration cacheTtl = spec.duration("cacheTtl", Duration.ofMinutes(5));
         Clock clock = context.clock();
-        Cache<TokenKey, VerifiedToken> cache = cacheSize == 0 ? null : Caffeine.newBuilder()
+        Cache<TokenKey, VerifiedToken> cache = cacheSize == 0 ? null : LoopCaches.builder()
                 .maximumSize(cacheSize)
                 .expireAfter(lifetime(cacheTtl, clock))
                 .build();

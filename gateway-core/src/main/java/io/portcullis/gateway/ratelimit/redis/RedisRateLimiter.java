@@ -1,11 +1,11 @@
 package io.portcullis.gateway.ratelimit.redis;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.portcullis.gateway.internal.cache.LoopCaches;
 import io.portcullis.gateway.ratelimit.LocalRateLimiter;
 import io.portcullis.gateway.ratelimit.RateLimitResult;
 import io.portcullis.gateway.ratelimit.RateLimiter;
@@ -79,7 +79,7 @@ public final class RedisRateLimiter implements RateLimiter {
         this.fallback = options.onFailure() == OnFailure.LOCAL
                 ? LocalRateLimiter.of(options.requests(), options.window(), options.burst(), options.maxKeys()) : null;
         this.leases = options.mode() == Mode.LEASE
-                ? Caffeine.newBuilder().maximumSize(options.maxKeys()).expireAfterWrite(options.leaseTtl()).build() : null;
+                ? LoopCaches.builder().maximumSize(options.maxKeys()).expireAfterWrite(options.leaseTtl()).build() : null;
         String limit = options.name();
         this.allowed = decisions(meters, limit, "allowed");
         this.denied = decisions(meters, limit, "denied");
