@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsNameResolverChannelStrategy;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
@@ -210,9 +211,12 @@ public final class GatewayRuntime {
             pools.put(loop, new UpstreamPool(loop, pools.size(), this));
         }
         Brotli.available(); // loads the optional native library here, never on an event loop
-        // Netty's DNS resolver: asynchronous, caching each answer for its TTL (so endpoints follow DNS changes)
+        // Netty's DNS resolver: asynchronous, caching each answer for its TTL (so endpoints follow DNS changes).
+        // A socket per query, not one per loop for the gateway's life: answers are cached, IP literals
+        // need none, and shutdown leaves no resolver socket whose close the stopping loops must finish.
         this.resolverGroup = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(transport.datagramChannel())
+                .datagramChannelStrategy(DnsNameResolverChannelStrategy.ChannelPerResolution)
                 .socketChannelType(transport.socketChannel()));
         swap(prepared);
     }

@@ -7,7 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connection-level care of an HTTP/2 connection, after the frame codec: counts open streams,
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * GOAWAY so the client opens no new streams while the open ones finish.
  */
 final class Http2Supervisor extends ChannelDuplexHandler implements GatewayRuntime.Drainable {
+    private static final Logger LOG = LoggerFactory.getLogger(Http2Supervisor.class);
     private final GatewayRuntime runtime;
     private ChannelHandlerContext ctx;
     private int openStreams;
@@ -38,6 +42,21 @@ final class Http2Supervisor extends ChannelDuplexHandler implements GatewayRunti
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelIdle();
         super.channelInactive(ctx);
+    }
+
+    /**
+     * A connection-level I/O error (the client reset the connection) ends the connection quietly:
+     * routine, and anyone can cause it. Anything else goes on to the stream multiplexer (stream
+     * errors) or, unexpected, to Netty's warning at the pipeline's end.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("HTTP/2 connection {} failed: {}", ctx.channel(), cause.toString());
+            ctx.close();
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
     }
 
     /** Called on the connection's loop when a stream channel is initialised. */

@@ -227,6 +227,18 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             }
         }
 
+        /**
+         * A peer that resets or breaks off during the handshake is routine (scanners, clients giving
+         * up, load tools stopping): it closes quietly, counted by {@link #handshakeFailure}. Netty's
+         * default would log a warning with a stack trace per connection, a log flood anyone can cause.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("connection on {} from {} failed before HTTP began: {}", listener, ctx.channel().remoteAddress(),
+                    cause.toString());
+            ctx.close();
+        }
+
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
             runtime.metrics().tlsHandshake(listener, false);
