@@ -16,7 +16,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-4}; DURATION=${DURATION:-15}; WARMUP=${WARMUP:-90}; CASES=${CASES:-"h1 h2"}
-BACKEND_PORT=39080; NGINX_PORT=39443; A_PORT=39444; B_PORT=39445
+# below Linux's ephemeral range (32768-60999), so no client socket of the load can hold one
+BACKEND_PORT=28080; NGINX_PORT=28443; A_PORT=28444; B_PORT=28445
 SECRET="load-run-hmac-secret-0123456789abcdef"
 out="$root/benchmarks/results/ab-$(date -u +%Y%m%dT%H%M%SZ).txt"
 work=$(mktemp -d)
